@@ -1,0 +1,433 @@
+"""Content models and loader: bands, prompts, help cards and safety lists.
+
+Everything in ``content/`` is validated here, at start-up and by ``python -m bot content check``.
+Errors carry the file, the prompt id and what is wrong, so an author can fix them without reading code.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+# Telegram's limits; the rendered prompt must fit a text message with room for a header.
+TELEGRAM_TEXT_LIMIT = 4096
+TELEGRAM_CALLBACK_LIMIT = 64
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
+PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+ALLOWED_PLACEHOLDERS = frozenset({"child", "Child"})
+
+
+class Skill(StrEnum):
+    notice = "notice"
+    connect = "connect"
+    validate = "validate"
+    name = "name"
+    limits = "limits"
+    perspective = "perspective"
+    reflection = "reflection"
+    repair = "repair"
+    calm = "calm"
+
+
+SKILL_LABELS: dict[Skill, str] = {
+    Skill.notice: "Noticing feelings",
+    Skill.connect: "Connecting",
+    Skill.validate: "Listening and validating",
+    Skill.name: "Naming feelings",
+    Skill.limits: "Limits and problem-solving",
+    Skill.perspective: "Perspective taking",
+    Skill.reflection: "Reflection",
+    Skill.repair: "Repair after conflict",
+    Skill.calm: "Your own calm",
+}
+
+
+class Empathy(StrEnum):
+    """The kind of empathy a prompt builds."""
+
+    cognitive = "cognitive"  # understanding another's view
+    emotional = "emotional"  # feeling with them
+    compassionate = "compassionate"  # acting to help
+
+
+EMPATHY_LABELS: dict[Empathy, str] = {
+    Empathy.cognitive: "understanding another's view",
+    Empathy.emotional: "feeling with someone",
+    Empathy.compassionate: "acting to help",
+}
+
+
+class Anchor(StrEnum):
+    meal = "meal"
+    car = "car"
+    bath = "bath"
+    bedtime = "bedtime"
+    walk = "walk"
+    play = "play"
+    screen = "screen"
+    morning = "morning"
+    pickup = "pickup"
+    chores = "chores"
+    reading = "reading"
+    anytime = "anytime"
+
+
+# Situation tags; the first nine are the help-card situations.
+SITUATIONS = (
+    "tantrum",
+    "hitting",
+    "siblings",
+    "night_fear",
+    "school",
+    "screens",
+    "door_silence",
+    "friendship",
+    "disappointment",
+)
+TAGS = frozenset(
+    SITUATIONS
+    + (
+        "transitions",
+        "sharing",
+        "fear",
+        "anger",
+        "sadness",
+        "worry",
+        "jealousy",
+        "frustration",
+        "joy",
+        "pride",
+        "embarrassment",
+        "peer_pressure",
+        "online",
+        "independence",
+        "everyday",
+        "stress",
+        "conflict",
+        "kindness",
+    )
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Band(_Strict):
+    id: str
+    name: str
+    min_years: int = Field(ge=0, le=25)
+    max_years: int = Field(ge=0, le=25)
+    focus: str
+    min_prompts: int = Field(default=12, ge=1)
+    core_skills: tuple[Skill, ...] = ()
+
+    @model_validator(mode="after")
+    def _range(self) -> Band:
+        if self.max_years < self.min_years:
+            raise ValueError("max_years is below min_years")
+        return self
+
+
+class BandsFile(_Strict):
+    bands: tuple[Band, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> BandsFile:
+        ordered = sorted(self.bands, key=lambda b: b.min_years)
+        for a, b in itertools.pairwise(ordered):
+            if b.min_years <= a.max_years:
+                raise ValueError(f"bands {a.id!r} and {b.id!r} overlap")
+        ids = [b.id for b in self.bands]
+        if len(set(ids)) != len(ids):
+            raise ValueError("duplicate band id")
+        return self
+
+
+class Prompt(_Strict):
+    id: str
+    band: str
+    skill: Skill
+    title: str = Field(min_length=3, max_length=60)
+    do: str = Field(min_length=10, max_length=350)
+    say: str = Field(min_length=3, max_length=220)
+    why: str = Field(min_length=10, max_length=320)
+    empathy: Empathy
+    reflect: str = Field(min_length=5, max_length=200)
+    minutes: int = Field(ge=1, le=15)
+    anchor: Anchor
+    tags: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError("id must be 3-64 chars of lowercase letters, digits and dashes")
+        return v
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [t for t in v if t not in TAGS]
+        if unknown:
+            raise ValueError(f"unknown tags {unknown}; allowed: {sorted(TAGS)}")
+        return v
+
+    def text_fields(self) -> dict[str, str]:
+        return {
+            "title": self.title,
+            "do": self.do,
+            "say": self.say,
+            "why": self.why,
+            "reflect": self.reflect,
+        }
+
+
+class PromptFile(_Strict):
+    band: str
+    prompts: tuple[dict[str, Any], ...] = Field(min_length=1)
+
+
+class Card(_Strict):
+    situation: str
+    band: str
+    lines: tuple[str, ...] = Field(min_length=4, max_length=6)
+
+    @field_validator("lines")
+    @classmethod
+    def _short(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for line in v:
+            if len(line) > 200:
+                raise ValueError(f"card line over 200 characters: {line[:40]!r}...")
+        return v
+
+
+class Situation(_Strict):
+    id: str
+    title: str
+    keywords: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in SITUATIONS:
+            raise ValueError(f"unknown situation {v!r}; allowed: {list(SITUATIONS)}")
+        return v
+
+
+class CardsFile(_Strict):
+    situations: tuple[Situation, ...] = ()
+    cards: tuple[Card, ...] = ()
+
+
+class SafetyCategory(_Strict):
+    id: str
+    label: str
+    patterns: tuple[str, ...] = Field(min_length=1)
+
+
+class SafetyFile(_Strict):
+    categories: tuple[SafetyCategory, ...] = Field(min_length=1)
+    exclude: tuple[str, ...] = ()
+    resources: str = Field(min_length=20, max_length=3000)
+
+
+@dataclass(frozen=True)
+class ContentError:
+    file: str
+    prompt_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}" + (f" [{self.prompt_id}]" if self.prompt_id else "")
+        return f"{where}: {self.message}"
+
+
+class ContentInvalid(Exception):
+    def __init__(self, errors: list[ContentError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class Library:
+    """All validated content for one deployment."""
+
+    bands: tuple[Band, ...]
+    prompts: dict[str, Prompt]  # by id
+    by_band: dict[str, list[Prompt]]  # library order within each band
+    situations: dict[str, Situation] = field(default_factory=dict)
+    cards: dict[tuple[str, str], Card] = field(default_factory=dict)  # (situation, band)
+    safety: SafetyFile | None = None
+
+    def band(self, band_id: str) -> Band:
+        for b in self.bands:
+            if b.id == band_id:
+                return b
+        raise KeyError(band_id)
+
+
+FALLBACK_NAMES = {"teen": "your teen"}
+
+
+def render_placeholders(text: str, nickname: str | None, band: str | None = None) -> str:
+    """Fill the child placeholders; without a nickname they read 'your child' (or 'your teen')."""
+    name = nickname.strip() if nickname and nickname.strip() else None
+    fallback = FALLBACK_NAMES.get(band or "", "your child")
+    return text.replace("{child}", name or fallback).replace("{Child}", name or fallback[:1].upper() + fallback[1:])
+
+
+def _fmt_validation(err: ValidationError) -> list[str]:
+    out = []
+    for e in err.errors():
+        loc = ".".join(str(p) for p in e["loc"]) or "(file)"
+        out.append(f"{loc}: {e['msg']}")
+    return out
+
+
+def _read_yaml(path: Path, root: Path, errors: list[ContentError]) -> Any:
+    rel = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        errors.append(ContentError(rel, None, "file is missing"))
+    except yaml.YAMLError as exc:
+        errors.append(ContentError(rel, None, f"not valid YAML: {exc}"))
+    return None
+
+
+def _rel(path: Path, root: Path) -> str:
+    return str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+
+
+def _check_placeholders(prompt_id: str | None, rel: str, texts: Iterable[str], errors: list[ContentError]) -> None:
+    for text in texts:
+        for ph in PLACEHOLDER_RE.findall(text):
+            if ph not in ALLOWED_PLACEHOLDERS:
+                errors.append(ContentError(rel, prompt_id, f"unknown placeholder {{{ph}}}; use {{child}}"))
+        if "TODO" in text or "TBD" in text or "XXX" in text:
+            errors.append(ContentError(rel, prompt_id, "contains a TODO marker"))
+        stripped = PLACEHOLDER_RE.sub("", text)
+        if "{" in stripped or "}" in stripped:
+            errors.append(ContentError(rel, prompt_id, "unbalanced brace; placeholders look like {child}"))
+
+
+def load_library(content_dir: Path | None = None, locale: str = "en") -> Library:
+    """Load and validate all content. Raises ContentInvalid listing every problem found."""
+    root = (content_dir or DEFAULT_CONTENT_DIR).resolve()
+    errors: list[ContentError] = []
+
+    bands_path = root / "bands.yaml"
+    raw = _read_yaml(bands_path, root, errors)
+    bands: tuple[Band, ...] = ()
+    if raw is not None:
+        try:
+            bands = BandsFile.model_validate(raw).bands
+        except ValidationError as exc:
+            errors.extend(ContentError(_rel(bands_path, root), None, m) for m in _fmt_validation(exc))
+    band_ids = {b.id for b in bands}
+
+    prompts: dict[str, Prompt] = {}
+    by_band: dict[str, list[Prompt]] = {b.id: [] for b in bands}
+    prompt_dir = root / "prompts" / locale
+    files = sorted(prompt_dir.glob("*.yaml")) if prompt_dir.is_dir() else []
+    if not files:
+        errors.append(ContentError(_rel(prompt_dir, root), None, "no prompt files found"))
+    for path in files:
+        rel = _rel(path, root)
+        raw = _read_yaml(path, root, errors)
+        if raw is None:
+            continue
+        try:
+            pf = PromptFile.model_validate(raw)
+        except ValidationError as exc:
+            errors.extend(ContentError(rel, None, m) for m in _fmt_validation(exc))
+            continue
+        if bands and pf.band not in band_ids:
+            errors.append(ContentError(rel, None, f"band {pf.band!r} is not in bands.yaml"))
+            continue
+        for i, item in enumerate(pf.prompts):
+            pid = item.get("id") if isinstance(item, dict) else None
+            label = str(pid) if pid else f"#{i + 1}"
+            if not isinstance(item, dict):
+                errors.append(ContentError(rel, label, "each prompt must be a mapping"))
+                continue
+            data = dict(item)
+            if "band" in data and data["band"] != pf.band:
+                errors.append(ContentError(rel, label, f"band {data['band']!r} differs from file band"))
+                continue
+            data["band"] = pf.band
+            try:
+                p = Prompt.model_validate(data)
+            except ValidationError as exc:
+                errors.extend(ContentError(rel, label, m) for m in _fmt_validation(exc))
+                continue
+            if p.id in prompts:
+                errors.append(ContentError(rel, p.id, "duplicate prompt id"))
+                continue
+            _check_placeholders(p.id, rel, p.text_fields().values(), errors)
+            prompts[p.id] = p
+            by_band.setdefault(p.band, []).append(p)
+
+    for b in bands:
+        if not by_band.get(b.id):
+            errors.append(ContentError("content/prompts/" + locale, None, f"band {b.id!r} has no prompts"))
+
+    situations: dict[str, Situation] = {}
+    cards: dict[tuple[str, str], Card] = {}
+    cards_dir = root / "cards" / locale
+    card_files = sorted(cards_dir.glob("*.yaml")) if cards_dir.is_dir() else []
+    parsed: list[tuple[str, CardsFile]] = []
+    for path in card_files:
+        rel = _rel(path, root)
+        raw = _read_yaml(path, root, errors)
+        if raw is None:
+            continue
+        try:
+            parsed.append((rel, CardsFile.model_validate(raw)))
+        except ValidationError as exc:
+            errors.extend(ContentError(rel, None, m) for m in _fmt_validation(exc))
+    for rel, cf in parsed:
+        for s in cf.situations:
+            if s.id in situations:
+                errors.append(ContentError(rel, None, f"situation {s.id!r} defined twice"))
+            situations[s.id] = s
+    for rel, cf in parsed:
+        for c in cf.cards:
+            key = (c.situation, c.band)
+            if c.situation not in situations:
+                errors.append(ContentError(rel, None, f"card for unknown situation {c.situation!r}"))
+            elif c.band not in band_ids:
+                errors.append(ContentError(rel, None, f"card for unknown band {c.band!r}"))
+            elif key in cards:
+                errors.append(ContentError(rel, None, f"two cards for {key}"))
+            else:
+                _check_placeholders(f"card:{c.situation}/{c.band}", rel, c.lines, errors)
+                cards[key] = c
+
+    safety: SafetyFile | None = None
+    safety_path = root / "safety" / f"{locale}.yaml"
+    raw = _read_yaml(safety_path, root, errors)
+    if raw is not None:
+        try:
+            safety = SafetyFile.model_validate(raw)
+        except ValidationError as exc:
+            errors.extend(ContentError(_rel(safety_path, root), None, m) for m in _fmt_validation(exc))
+
+    if errors:
+        raise ContentInvalid(errors)
+    return Library(
+        bands=bands, prompts=prompts, by_band=by_band, situations=situations, cards=cards, safety=safety
+    )

@@ -1,0 +1,187 @@
+"""SQLAlchemy models. The database is the source of truth for schedules and deliveries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC on every backend, returned as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime(), time: Time()}
+
+
+class Family(Base):
+    __tablename__ = "families"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    send_time: Mapped[time] = mapped_column(Time, default=time(19, 30))
+    cadence: Mapped[str] = mapped_column(String(16), default="three")
+    nudges_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    share_notes: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_until: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    next_send_at: Mapped[datetime | None] = mapped_column(index=True)
+    onboarded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    caregivers: Mapped[list[Caregiver]] = relationship(
+        back_populates="family", cascade="all, delete-orphan", passive_deletes=True
+    )
+    children: Mapped[list[Child]] = relationship(
+        back_populates="family",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Child.position",
+    )
+
+
+class Caregiver(Base):
+    __tablename__ = "caregivers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="owner")
+    language_code: Mapped[str | None] = mapped_column(String(8))
+    consented_at: Mapped[datetime]
+    blocked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    family: Mapped[Family] = relationship(back_populates="caregivers")
+
+
+class Child(Base):
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"), index=True)
+    nickname: Mapped[str | None] = mapped_column(String(32))
+    birth_year: Mapped[int] = mapped_column(SmallInteger)
+    birth_month: Mapped[int] = mapped_column(SmallInteger)
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    created_at: Mapped[datetime]
+
+    family: Mapped[Family] = relationship(back_populates="children")
+
+    __table_args__ = (CheckConstraint("birth_month BETWEEN 1 AND 12", name="birth_month_range"),)
+
+
+class Delivery(Base):
+    """One prompt for one family and one child at one slot; the unit of idempotent work."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"), index=True)
+    prompt_id: Mapped[str | None] = mapped_column(String(64))
+    band: Mapped[str | None] = mapped_column(String(32))
+    skill: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | now
+    slot_at: Mapped[datetime]
+    # queued -> sending -> sent | failed; or missed (slot passed during downtime)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    nudge_due_at: Mapped[datetime | None]
+    nudge_status: Mapped[str | None] = mapped_column(String(16))  # sent | cancelled | failed
+    nudged_at: Mapped[datetime | None]
+    remind_later: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+    response: Mapped[Response | None] = relationship(
+        back_populates="delivery", cascade="all, delete-orphan", passive_deletes=True, uselist=False
+    )
+
+    __table_args__ = (
+        UniqueConstraint("family_id", "kind", "slot_at"),
+        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_deliveries_nudge_due_at", "nudge_due_at"),
+        Index("ix_deliveries_family_id_slot_at", "family_id", "slot_at"),
+    )
+
+
+class Response(Base):
+    """The family's answer to a delivery. One per delivery: pressing again updates it."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"), unique=True)
+    caregiver_id: Mapped[int | None] = mapped_column(ForeignKey("caregivers.id", ondelete="SET NULL"))
+    outcome: Mapped[str] = mapped_column(String(16))  # tried | skipped
+    rating: Mapped[int | None] = mapped_column(SmallInteger)  # 1 hard, 2 so-so, 3 went well
+    note: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    delivery: Mapped[Delivery] = relationship(back_populates="response")
+
+    __table_args__ = (
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 3", name="rating_range"),
+        CheckConstraint("outcome IN ('tried', 'skipped')", name="outcome_values"),
+    )
+
+
+class FsmRecord(Base):
+    """aiogram FSM state kept in the database, so conversations survive restarts and span instances."""
+
+    __tablename__ = "fsm_states"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(128))
+    data: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]

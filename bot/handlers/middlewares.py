@@ -1,0 +1,60 @@
+"""Per-update context: who is talking, and the crisis check that runs before any handler stores text."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject
+
+from bot.domain.matching import CrisisMatcher
+from bot.services.families import FamilyService
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class WhoMiddleware(BaseMiddleware):
+    def __init__(self, families: FamilyService) -> None:
+        self._families = families
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = getattr(event, "from_user", None)
+        data["who"] = await self._families.who(user.id) if user is not None else None
+        return await handler(event, data)
+
+
+class CrisisMiddleware(BaseMiddleware):
+    """Free text that looks like a crisis gets the helpline resources at once and goes no further,
+    so it is never stored as a nickname or a note."""
+
+    def __init__(self, matcher: CrisisMatcher, resources: str) -> None:
+        self._matcher = matcher
+        self._resources = resources
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Message) and event.text and not event.text.startswith("/"):
+            if self._matcher.match(event.text):
+                log.info("crisis resources shown (text not stored)")
+                await event.answer(self._resources)
+                return None
+        return await handler(event, data)
+
+
+class PrivateOnlyMiddleware(BaseMiddleware):
+    """The bot is for private chats; in a group it says so once per command and does nothing else."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        chat = None
+        if isinstance(event, Message):
+            chat = event.chat
+        elif isinstance(event, CallbackQuery) and event.message is not None:
+            chat = event.message.chat
+        if chat is not None and chat.type != "private":
+            if isinstance(event, Message) and event.text and event.text.startswith("/"):
+                await event.answer("I work in a private chat. Tap my name and send /start there.")
+            return None
+        return await handler(event, data)

@@ -1,0 +1,158 @@
+"""/prompt and the buttons under a prompt: tried, skip, later, rating, and the optional note."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot import keyboards as K
+from bot import texts as T
+from bot.content import Library, render_placeholders
+from bot.db.models import Delivery
+from bot.handlers.states import Notes
+from bot.handlers.util import cb_message, parse_int, when_local
+from bot.handlers.views import send_prompt_now
+from bot.render import h, prompt_keyboard, prompt_text, status_line
+from bot.sender import Sender
+from bot.services.deliveries import NOTE_MAX, DeliveryService
+from bot.services.families import FamilyService, Who
+
+router = Router(name="prompts")
+HTML = ParseMode.HTML
+
+
+@router.message(Command("prompt"))
+async def prompt_cmd(
+    message: Message, state: FSMContext, who: Who | None, deliveries: DeliveryService, sender: Sender
+) -> None:
+    if who is None or not who.onboarded:
+        await message.answer(T.NEED_START if who is None else T.NEED_SETUP)
+        return
+    await state.clear()
+    await send_prompt_now(message, who, deliveries, sender)
+
+
+def _parse(data: str | None) -> tuple[str, int, int | None] | None:
+    parts = (data or "").split(":")
+    if len(parts) not in (3, 4) or parts[0] != "d" or parts[1] not in {"t", "s", "l", "r", "n"}:
+        return None
+    delivery_id = parse_int(parts[2])
+    arg = parse_int(parts[3]) if len(parts) == 4 else None
+    if delivery_id is None or (len(parts) == 4 and arg is None):
+        return None
+    return parts[1], delivery_id, arg
+
+
+async def _refresh(query: CallbackQuery, d: Delivery, library: Library, nick: str | None, outcome: str | None,
+                   rating: int | None) -> None:
+    """Show the answer on the prompt itself. Telegram refuses an edit that changes nothing; that's fine."""
+    msg = cb_message(query)
+    prompt = library.prompts.get(d.prompt_id or "")
+    if msg is None or prompt is None:
+        return
+    try:
+        await msg.edit_text(
+            prompt_text(prompt, nick, status=status_line(outcome, rating)),
+            parse_mode=HTML,
+            reply_markup=prompt_keyboard(d.id, outcome),
+        )
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in exc.message:
+            raise
+
+
+@router.callback_query(F.data.startswith("d:"))
+async def prompt_button(
+    query: CallbackQuery,
+    state: FSMContext,
+    who: Who | None,
+    deliveries: DeliveryService,
+    families: FamilyService,
+    library: Library,
+) -> None:
+    parsed = _parse(query.data)
+    if parsed is None:
+        await query.answer(T.BUTTON_EXPIRED)
+        return
+    action, delivery_id, arg = parsed
+    d = await deliveries.owned(who.family_id, delivery_id) if who else None
+    if who is None or d is None:
+        await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
+        return
+    if d.status != "sent":
+        await query.answer(T.NOT_SENT_YET)
+        return
+    nick = None
+    if d.child_id is not None:
+        view = await families.view(who.family_id)
+        nick = next((c.nickname for c in view.children if c.id == d.child_id), None)
+    msg = cb_message(query)
+
+    if action == "l":
+        when = await deliveries.later(who.family_id, delivery_id)
+        if when is None:
+            await query.answer(T.NOT_SENT_YET)
+            return
+        view = await families.view(who.family_id)
+        await query.answer(T.LATER_OK.format(when=when_local(when, view.timezone).split(" at ")[-1]))
+        if msg:
+            await msg.answer(T.LATER_OK.format(when=when_local(when, view.timezone)))
+        return
+
+    if action == "n":
+        await query.answer()
+        await state.clear()
+        if msg:
+            await msg.edit_reply_markup(reply_markup=None)
+            await msg.answer(T.NOTE_SKIPPED)
+        return
+
+    if action == "r" and arg not in (1, 2, 3):
+        await query.answer(T.BUTTON_EXPIRED)
+        return
+    outcome = {"t": "tried", "s": "skipped"}.get(action)
+    ans = await deliveries.answer(
+        who.family_id, who.caregiver_id, delivery_id, outcome=outcome, rating=arg if action == "r" else None
+    )
+    if ans is None:
+        await query.answer(T.NOT_SENT_YET)
+        return
+    await _refresh(query, d, library, nick, ans.outcome, ans.rating)
+    if action == "t":
+        await query.answer(T.THANKS_TRIED)
+    elif action == "s":
+        await query.answer(T.THANKS_SKIPPED)
+        await state.clear()
+    else:
+        await query.answer("Thanks for telling me.")
+        prompt = library.prompts.get(d.prompt_id or "")
+        # Offer the reflection once: after the first rating, while there is no note yet.
+        first_rating = d.response is None or d.response.rating is None
+        if msg and prompt and ans.note is None and first_rating:
+            reflect = h(render_placeholders(prompt.reflect, nick, prompt.band))
+            await state.set_state(Notes.awaiting)
+            await state.update_data(delivery_id=delivery_id)
+            await msg.answer(
+                T.NOTE_ASK.format(reflect=reflect), parse_mode=HTML, reply_markup=K.note_skip(delivery_id)
+            )
+
+
+@router.message(StateFilter(Notes.awaiting), F.text, ~F.text.startswith("/"))
+async def note_typed(message: Message, state: FSMContext, who: Who | None, deliveries: DeliveryService) -> None:
+    data = await state.get_data()
+    delivery_id = data.get("delivery_id")
+    if who is None or not isinstance(delivery_id, int):
+        await state.clear()
+        return
+    text = message.text or ""
+    if len(text) > NOTE_MAX:
+        await message.answer(T.NOTE_TOO_LONG)
+        return
+    ans = await deliveries.answer(who.family_id, who.caregiver_id, delivery_id, note=text)
+    await state.clear()
+    await message.answer(T.NOTE_SAVED if ans else T.NOT_SENT_YET)
+

@@ -1,0 +1,114 @@
+"""Message text and keyboards. Everything a person typed is escaped before it meets parse_mode=HTML."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.content import EMPATHY_LABELS, SKILL_LABELS, Prompt, Skill, render_placeholders
+
+TEXT_LIMIT = 4096
+
+ANCHOR_LABELS = {
+    "meal": "at a meal",
+    "car": "in the car",
+    "bath": "at bath time",
+    "bedtime": "at bedtime",
+    "walk": "on a walk",
+    "play": "while playing",
+    "screen": "around screen time",
+    "morning": "in the morning",
+    "pickup": "at pick-up",
+    "chores": "during chores",
+    "reading": "while reading",
+    "anytime": "any time",
+}
+RATING_LABELS = {3: "😊 Went well", 2: "😐 So-so", 1: "😣 It was hard"}
+
+
+def h(text: str | None) -> str:
+    return escape(text or "", quote=False)
+
+
+def fit(text: str, limit: int = TEXT_LIMIT) -> str:
+    """Keep a message under Telegram's limit; cut on a line break where possible."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit - 2)
+    if cut < limit // 2:
+        cut = limit - 2
+    return text[:cut].rstrip() + "\n…"
+
+
+def skill_label(skill: str | None) -> str:
+    try:
+        return SKILL_LABELS[Skill(skill or "")]
+    except ValueError:
+        return skill or "—"
+
+
+def prompt_text(
+    prompt: Prompt, nickname: str | None, *, header: str | None = None, status: str | None = None
+) -> str:
+    def fill(t: str) -> str:
+        return h(render_placeholders(t, nickname, prompt.band))
+
+    meta = [f"for {h(nickname)}"] if nickname else []
+    meta += [skill_label(prompt.skill), f"{prompt.minutes} min", ANCHOR_LABELS.get(prompt.anchor, "")]
+    parts = []
+    if header:
+        parts.append(header)
+    parts += [
+        f"🌱 <b>{fill(prompt.title)}</b>",
+        f"<i>{' · '.join(m for m in meta if m)}</i>",
+        "",
+        fill(prompt.do),
+        "",
+        f"💬 <b>Try saying:</b> “{h(prompt.say)}”",
+        "",
+        f"💡 <b>Why it helps:</b> {fill(prompt.why)} "
+        f"<i>(Builds {EMPATHY_LABELS[prompt.empathy]}.)</i>",
+    ]
+    if status:
+        parts += ["", status]
+    return fit("\n".join(parts))
+
+
+def status_line(outcome: str | None, rating: int | None) -> str | None:
+    if outcome == "tried":
+        how = f" · {RATING_LABELS[rating]}" if rating in RATING_LABELS else ""
+        return f"✅ <b>You tried this</b>{how}"
+    if outcome == "skipped":
+        return "⏭ <b>Skipped</b> — that's fine. Another one will come."
+    return None
+
+
+def cb(action: str, delivery_id: int, arg: int | None = None) -> str:
+    return f"d:{action}:{delivery_id}" + (f":{arg}" if arg is not None else "")
+
+
+def prompt_keyboard(delivery_id: int, outcome: str | None = None, *, later: bool = True) -> InlineKeyboardMarkup:
+    def b(text: str, data: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text=text, callback_data=data)
+
+    if outcome == "tried":
+        rows = [
+            [b(RATING_LABELS[3], cb("r", delivery_id, 3)), b(RATING_LABELS[2], cb("r", delivery_id, 2))],
+            [b(RATING_LABELS[1], cb("r", delivery_id, 1)), b("⏭ Skip instead", cb("s", delivery_id))],
+        ]
+    elif outcome == "skipped":
+        rows = [[b("✅ We tried it after all", cb("t", delivery_id))]]
+    else:
+        rows = [[b("✅ We tried it", cb("t", delivery_id)), b("⏭ Skip", cb("s", delivery_id))]]
+        if later:
+            rows.append([b("⏰ Later today", cb("l", delivery_id))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def nudge_text(prompt: Prompt | None, nickname: str | None) -> str:
+    title = h(render_placeholders(prompt.title, nickname, prompt.band)) if prompt else "today's prompt"
+    return (
+        f"🌿 A gentle reminder: <b>{title}</b> is still waiting for you.\n"
+        "Even two minutes counts. And if today isn't the day, Skip is fine too."
+    )

@@ -1,0 +1,425 @@
+"""The delivery engine's database side: claim due families, create deliveries, record answers.
+
+Sending is in bot.sender; this module never talks to Telegram.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.clock import Clock
+from bot.content import Library, Prompt
+from bot.db.models import Child, Delivery, Family, Response
+from bot.domain.bands import band_for
+from bot.domain.picking import ChildTurn, pick_child, pick_prompt
+from bot.domain.schedule import CADENCE_DAYS, QUIET_END, Cadence, in_quiet_hours, next_slot, week_streak
+
+log = logging.getLogger(__name__)
+
+# Statuses that count as "the family got (or is getting) this prompt" for rotation.
+LIVE = ("queued", "sending", "sent")
+MAX_MISSED_PER_TICK = 60
+NOTE_MAX = 280
+LATER_DELAY = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class DispatchResult:
+    families: int
+    queued: int
+    missed: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    delivery_id: int
+    outcome: str
+    rating: int | None
+    note: str | None
+    changed: bool
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    delivery_id: int
+    prompt_id: str | None
+    title: str
+    skill: str | None
+    child_nickname: str | None
+    sent_at: datetime | None
+    slot_at: datetime
+    status: str
+    outcome: str | None
+    rating: int | None
+
+
+@dataclass(frozen=True)
+class History:
+    recent: list[HistoryItem]
+    tried_by_skill: dict[str, int]
+    tried: int
+    skipped: int
+    sent: int
+    streak_weeks: int
+
+
+def is_postgres(sessions: async_sessionmaker[AsyncSession]) -> bool:
+    bind = sessions.kw.get("bind")
+    return bool(bind is not None and bind.dialect.name == "postgresql")
+
+
+class DeliveryService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        library: Library,
+        grace: timedelta = timedelta(hours=2),
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._library = library
+        self._grace = grace
+        self._pg = is_postgres(sessions)
+
+    # ---- dispatch --------------------------------------------------------------------------------------
+
+    async def dispatch_due(self, batch: int = 200) -> DispatchResult:
+        """Claim due families, create their delivery rows and advance their schedule, in one transaction.
+
+        On PostgreSQL the claim skips rows another instance holds, so instances never double-dispatch.
+        """
+        now = self._clock.now()
+        queued = missed = 0
+        async with self._sessions() as s, s.begin():
+            q = (
+                select(Family)
+                .where(
+                    Family.next_send_at.is_not(None),
+                    Family.next_send_at <= now,
+                    Family.active.is_(True),
+                    Family.onboarded_at.is_not(None),
+                )
+                .order_by(Family.next_send_at)
+                .limit(batch)
+            )
+            if self._pg:
+                q = q.with_for_update(skip_locked=True, of=Family)
+            families = (await s.scalars(q)).all()
+            for fam in families:
+                q_, m_ = await self._dispatch_family(s, fam, now)
+                queued += q_
+                missed += m_
+        if families:
+            log.info("dispatch: families=%d queued=%d missed=%d", len(families), queued, missed)
+        return DispatchResult(len(families), queued, missed)
+
+    async def _dispatch_family(self, s: AsyncSession, fam: Family, now: datetime) -> tuple[int, int]:
+        tz = ZoneInfo(fam.timezone)
+        days = CADENCE_DAYS[Cadence(fam.cadence)]
+        slot = fam.next_send_at
+        assert slot is not None
+        queued = missed = 0
+        steps = 0
+        while slot <= now:
+            steps += 1
+            if steps > MAX_MISSED_PER_TICK:
+                # A very long outage: don't write a row for every slot of it.
+                slot = next_slot(now - self._grace, tz, fam.send_time, days)
+                continue
+            if fam.paused_until is not None and slot < fam.paused_until:
+                pass
+            elif now - slot > self._grace:
+                if await self._insert_missed(s, fam.id, slot):
+                    missed += 1
+            elif await self._insert_scheduled(s, fam, slot, tz):
+                queued += 1
+            slot = next_slot(slot, tz, fam.send_time, days)
+        fam.next_send_at = slot
+        return queued, missed
+
+    async def _exists(self, s: AsyncSession, family_id: int, kind: str, slot: datetime) -> bool:
+        found = await s.scalar(
+            select(Delivery.id).where(
+                Delivery.family_id == family_id, Delivery.kind == kind, Delivery.slot_at == slot
+            )
+        )
+        return found is not None
+
+    async def _insert_missed(self, s: AsyncSession, family_id: int, slot: datetime) -> bool:
+        if await self._exists(s, family_id, "scheduled", slot):
+            return False
+        s.add(
+            Delivery(
+                family_id=family_id,
+                kind="scheduled",
+                slot_at=slot,
+                status="missed",
+                created_at=self._clock.now(),
+            )
+        )
+        return True
+
+    async def _insert_scheduled(self, s: AsyncSession, fam: Family, slot: datetime, tz: ZoneInfo) -> bool:
+        if await self._exists(s, fam.id, "scheduled", slot):
+            return False
+        choice = await self._choose(s, fam.id, slot.astimezone(tz).date())
+        if choice is None:
+            log.warning("family %d has no child in any band on %s; slot skipped", fam.id, slot.date())
+            return False
+        child, prompt = choice
+        s.add(
+            Delivery(
+                family_id=fam.id,
+                child_id=child.id,
+                prompt_id=prompt.id,
+                band=prompt.band,
+                skill=prompt.skill.value,
+                kind="scheduled",
+                slot_at=slot,
+                status="queued",
+                next_attempt_at=slot,
+                created_at=self._clock.now(),
+            )
+        )
+        await s.flush()
+        return True
+
+    async def _choose(self, s: AsyncSession, family_id: int, on: date) -> tuple[Child, Prompt] | None:
+        children = (
+            await s.scalars(select(Child).where(Child.family_id == family_id).order_by(Child.position))
+        ).all()
+        if not children:
+            return None
+        last = dict(
+            (
+                await s.execute(
+                    select(Delivery.child_id, func.max(Delivery.slot_at))
+                    .where(Delivery.family_id == family_id, Delivery.status.in_(LIVE))
+                    .group_by(Delivery.child_id)
+                )
+            ).all()
+        )
+        turns = [
+            ChildTurn(
+                child_id=c.id,
+                band=band_for(c.birth_year, c.birth_month, on, self._library.bands),
+                last_delivery_at=last.get(c.id),
+                position=c.position,
+            )
+            for c in children
+        ]
+        turn = pick_child(turns)
+        if turn is None or turn.band is None:
+            return None
+        library = self._library.by_band.get(turn.band) or []
+        if not library:
+            return None
+        history = (
+            await s.scalars(
+                select(Delivery.prompt_id)
+                .where(
+                    Delivery.child_id == turn.child_id,
+                    Delivery.status.in_(LIVE),
+                    Delivery.prompt_id.is_not(None),
+                )
+                .order_by(Delivery.slot_at, Delivery.id)
+            )
+        ).all()
+        prompt = pick_prompt(library, [h for h in history if h])
+        child = next(c for c in children if c.id == turn.child_id)
+        return child, prompt
+
+    async def create_now(self, family_id: int) -> int | None:
+        """A prompt on request (/prompt): the next in sequence, queued for immediate sending."""
+        now = self._clock.now()
+        async with self._sessions() as s, s.begin():
+            fam = await s.get(Family, family_id)
+            if fam is None:
+                return None
+            choice = await self._choose(s, family_id, now.astimezone(ZoneInfo(fam.timezone)).date())
+            if choice is None:
+                return None
+            child, prompt = choice
+            d = Delivery(
+                family_id=family_id,
+                child_id=child.id,
+                prompt_id=prompt.id,
+                band=prompt.band,
+                skill=prompt.skill.value,
+                kind="now",
+                slot_at=now,
+                status="queued",
+                next_attempt_at=now,
+                created_at=now,
+            )
+            s.add(d)
+            await s.flush()
+            return d.id
+
+    # ---- answers -----------------------------------------------------------------------------------------
+
+    async def owned(self, family_id: int, delivery_id: int) -> Delivery | None:
+        """The delivery, only if it belongs to this family: callback data is never trusted."""
+        async with self._sessions() as s:
+            d = await s.get(Delivery, delivery_id, options=[selectinload(Delivery.response)])
+        if d is None or d.family_id != family_id:
+            return None
+        return d
+
+    async def answer(
+        self,
+        family_id: int,
+        caregiver_id: int,
+        delivery_id: int,
+        *,
+        outcome: str | None = None,
+        rating: int | None = None,
+        note: str | None = None,
+        clear_note: bool = False,
+    ) -> Answer | None:
+        """Record or update the family's answer. Returns None if the delivery isn't theirs."""
+        if outcome is not None and outcome not in ("tried", "skipped"):
+            raise ValueError("bad outcome")
+        if rating is not None and rating not in (1, 2, 3):
+            raise ValueError("bad rating")
+        if note is not None:
+            note = " ".join(note.split())[:NOTE_MAX] or None
+        now = self._clock.now()
+        async with self._sessions() as s, s.begin():
+            d = await s.get(Delivery, delivery_id, options=[selectinload(Delivery.response)], with_for_update=True)
+            if d is None or d.family_id != family_id or d.status not in ("sent", "sending"):
+                return None
+            r = d.response
+            if r is None:
+                r = Response(
+                    delivery_id=d.id,
+                    caregiver_id=caregiver_id,
+                    outcome=outcome or ("tried" if rating or note else "skipped"),
+                    answered_at=now,
+                    updated_at=now,
+                )
+                s.add(r)
+                before: tuple[object, ...] = ()
+            else:
+                before = (r.outcome, r.rating, r.note)
+            if rating is not None:
+                r.outcome = "tried"
+            if outcome is not None:
+                r.outcome = outcome
+                if outcome == "skipped":
+                    r.rating = None
+            if rating is not None:
+                r.rating = rating
+            if note is not None:
+                r.note = note
+            if clear_note:
+                r.note = None
+            r.caregiver_id = caregiver_id
+            r.updated_at = now
+            after = (r.outcome, r.rating, r.note)
+            # An answered prompt needs no nudge.
+            if d.nudge_status is None:
+                d.nudge_status = "cancelled"
+            return Answer(d.id, r.outcome, r.rating, r.note, changed=before != after)
+
+    async def later(self, family_id: int, delivery_id: int) -> datetime | None:
+        """Bring the prompt back later today (or at 08:00 if that would fall in quiet hours)."""
+        now = self._clock.now()
+        async with self._sessions() as s, s.begin():
+            d = await s.get(Delivery, delivery_id, with_for_update=True)
+            if d is None or d.family_id != family_id or d.status != "sent":
+                return None
+            fam = await s.get(Family, family_id)
+            assert fam is not None
+            tz = ZoneInfo(fam.timezone)
+            when = now + LATER_DELAY
+            local = when.astimezone(tz)
+            if in_quiet_hours(local.time()):
+                day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
+                from bot.domain.schedule import localize
+
+                when = localize(day, QUIET_END, tz).astimezone(now.tzinfo)
+            d.remind_later = True
+            d.nudge_due_at = when
+            d.nudge_status = None
+            d.nudged_at = None
+            return when
+
+    # ---- history ----------------------------------------------------------------------------------------
+
+    async def history(self, family_id: int, limit: int = 8) -> History:
+        async with self._sessions() as s:
+            fam = await s.get(Family, family_id)
+            assert fam is not None
+            tz = ZoneInfo(fam.timezone)
+            rows = (
+                await s.execute(
+                    select(Delivery, Response, Child.nickname)
+                    .outerjoin(Response, Response.delivery_id == Delivery.id)
+                    .outerjoin(Child, Child.id == Delivery.child_id)
+                    .where(Delivery.family_id == family_id, Delivery.status.in_(("sent", "missed")))
+                    .order_by(Delivery.slot_at.desc(), Delivery.id.desc())
+                )
+            ).all()
+        recent: list[HistoryItem] = []
+        by_skill: Counter[str] = Counter()
+        tried_days: list[date] = []
+        tried = skipped = sent = 0
+        for d, r, nick in rows:
+            if d.status == "sent":
+                sent += 1
+            if r is not None and r.outcome == "tried":
+                tried += 1
+                if d.skill:
+                    by_skill[d.skill] += 1
+                tried_days.append(r.answered_at.astimezone(tz).date())
+            elif r is not None:
+                skipped += 1
+            if len(recent) < limit and d.status == "sent":
+                p = self._library.prompts.get(d.prompt_id or "")
+                recent.append(
+                    HistoryItem(
+                        delivery_id=d.id,
+                        prompt_id=d.prompt_id,
+                        title=p.title if p else (d.prompt_id or "A prompt"),
+                        skill=d.skill,
+                        child_nickname=nick,
+                        sent_at=d.sent_at,
+                        slot_at=d.slot_at,
+                        status=d.status,
+                        outcome=r.outcome if r else None,
+                        rating=r.rating if r else None,
+                    )
+                )
+        today = self._clock.now().astimezone(tz).date()
+        return History(
+            recent=recent,
+            tried_by_skill=dict(by_skill.most_common()),
+            tried=tried,
+            skipped=skipped,
+            sent=sent,
+            streak_weeks=week_streak(tried_days, today),
+        )
+
+    # ---- housekeeping --------------------------------------------------------------------------------
+
+    async def release_stale_leases(self) -> int:
+        """A crash mid-send leaves rows 'sending'. We can't know whether Telegram got them, so we mark them
+        failed rather than risk a second copy: a duplicate prompt is worse than one missed."""
+        now = self._clock.now()
+        async with self._sessions() as s, s.begin():
+            res = await s.execute(
+                update(Delivery)
+                .where(Delivery.status == "sending", Delivery.lease_until < now)
+                .values(status="failed", last_error="interrupted mid-send; not retried to avoid a duplicate")
+            )
+            return int(res.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,33 @@
+"""Fake Telegram Bot API server for end-to-end tests (see ``server.py``)."""
+
+from tests.fakebot.server import (
+    DEFAULT_TOKEN,
+    ApiCall,
+    CallbackAnswer,
+    FakeTelegram,
+    FakeUser,
+    HtmlParseError,
+    ParsedHtml,
+    SentDocument,
+    SentMessage,
+    TelegramError,
+    UploadedFile,
+    parse_html,
+    utf16_len,
+)
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "ApiCall",
+    "CallbackAnswer",
+    "FakeTelegram",
+    "FakeUser",
+    "HtmlParseError",
+    "ParsedHtml",
+    "SentDocument",
+    "SentMessage",
+    "TelegramError",
+    "UploadedFile",
+    "parse_html",
+    "utf16_len",
+]
