@@ -428,6 +428,4 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
 
     if errors:
         raise ContentInvalid(errors)
-    return Library(
-        bands=bands, prompts=prompts, by_band=by_band, situations=situations, cards=cards, safety=safety
-    )
+    return Library(bands=bands, prompts=prompts, by_band=by_band, situations=situations, cards=cards, safety=safety)

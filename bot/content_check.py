@@ -73,9 +73,7 @@ def quality_errors(lib: Library) -> list[ContentError]:
         for band in lib.bands:
             for situation in SITUATIONS:
                 if (situation, band.id) not in lib.cards:
-                    errors.append(
-                        ContentError(f"content/cards/en/{band.id}.yaml", None, f"no card for {situation!r}")
-                    )
+                    errors.append(ContentError(f"content/cards/en/{band.id}.yaml", None, f"no card for {situation!r}"))
     return errors
 
 

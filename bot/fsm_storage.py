@@ -33,7 +33,11 @@ class SqlStorage(BaseStorage):
             rec = await s.get(FsmRecord, k, with_for_update=True)
             if rec is None:
                 rec = FsmRecord(key=k, state=None, data=None, updated_at=self._clock.now())
-                s.add(rec)
+                for name, value in values.items():
+                    setattr(rec, name, value)
+                if rec.state is not None or rec.data:
+                    s.add(rec)
+                return
             for name, value in values.items():
                 setattr(rec, name, value)
             rec.updated_at = self._clock.now()

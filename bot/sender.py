@@ -135,7 +135,12 @@ class Sender:
             if self.stopping or (self.paused_until and self._clock.now() < self.paused_until):
                 await self._requeue(did, self.paused_until or self._clock.now(), count_attempt=False)
                 continue
-            sent += await self._send(did)
+            try:
+                sent += await self._send(did)
+            except Exception as exc:
+                # A bug must not leave the row claimed until its lease runs out, nor stop the batch.
+                log.exception("delivery %d: unexpected error", did)
+                await self._finish(did, "failed", error=f"internal error: {type(exc).__name__}")
         return sent
 
     async def send_now(self, delivery_id: int) -> bool:

@@ -83,8 +83,7 @@ ASK_TZ = (
     "<code>Europe/Berlin</code> or <code>Chicago</code>."
 )
 TZ_UNKNOWN = (
-    "I don't know that timezone. Try the name of a big city near you, or a zone like "
-    "<code>America/New_York</code>."
+    "I don't know that timezone. Try the name of a big city near you, or a zone like <code>America/New_York</code>."
 )
 ASK_TIME = (
     "🕖 <b>What time suits you for a short idea?</b> Pick a time when you're usually with your child. "
@@ -119,9 +118,7 @@ NOTE_SKIPPED = "That's fine. Well done for trying it."
 NOTE_TOO_LONG = "That's a lovely amount to say! Could you keep the note to about 280 characters?"
 LATER_OK = "⏰ I'll bring it back at {when}."
 NOT_SENT_YET = "That prompt can't be answered any more."
-NO_CHILD_IN_BAND = (
-    "I don't have ideas for your children's ages right now. You can add or change a child in /settings."
-)
+NO_CHILD_IN_BAND = "I don't have ideas for your children's ages right now. You can add or change a child in /settings."
 PROMPT_SEND_FAILED = "I couldn't send that just now. Please try again in a minute."
 
 PAUSE_ASK = "⏸ <b>Take a break?</b> No prompts and no reminders until you're back."

@@ -10,7 +10,5 @@ from bot.handlers import account, common, members, onboarding, prompts
 def build_router() -> Router:
     root = Router(name="root")
     # Order matters: flows that wait for typed text come before the catch-all fallback.
-    root.include_routers(
-        members.router, onboarding.router, prompts.router, account.router, common.router
-    )
+    root.include_routers(members.router, onboarding.router, prompts.router, account.router, common.router)
     return root

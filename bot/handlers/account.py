@@ -40,8 +40,9 @@ def _ready(who: Who | None) -> str | None:
 
 
 @router.message(Command("history"))
-async def history(message: Message, state: FSMContext, who: Who | None, deliveries: DeliveryService,
-                  families: FamilyService) -> None:
+async def history(
+    message: Message, state: FSMContext, who: Who | None, deliveries: DeliveryService, families: FamilyService
+) -> None:
     if problem := _ready(who):
         await message.answer(problem)
         return
@@ -91,8 +92,15 @@ async def settings_cmd(message: Message, state: FSMContext, who: Who | None, fam
 
 
 @router.callback_query(F.data.startswith("st:"))
-async def settings_button(query: CallbackQuery, state: FSMContext, who: Who | None, families: FamilyService,
-                          settings: Settings, library: Library, clock: Clock) -> None:
+async def settings_button(
+    query: CallbackQuery,
+    state: FSMContext,
+    who: Who | None,
+    families: FamilyService,
+    settings: Settings,
+    library: Library,
+    clock: Clock,
+) -> None:
     msg = cb_message(query)
     if msg is None or who is None or not who.onboarded:
         await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
@@ -152,8 +160,9 @@ async def pause_cmd(message: Message, state: FSMContext, who: Who | None) -> Non
 
 
 @router.callback_query(F.data.startswith("pz:"))
-async def pause_button(query: CallbackQuery, state: FSMContext, who: Who | None, families: FamilyService,
-                       clock: Clock) -> None:
+async def pause_button(
+    query: CallbackQuery, state: FSMContext, who: Who | None, families: FamilyService, clock: Clock
+) -> None:
     msg = cb_message(query)
     if msg is None or who is None or not who.onboarded:
         await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
@@ -176,8 +185,9 @@ async def pause_button(query: CallbackQuery, state: FSMContext, who: Who | None,
 
 
 @router.message(StateFilter(Pausing.until), F.text, ~F.text.startswith("/"))
-async def pause_date(message: Message, state: FSMContext, who: Who | None, families: FamilyService,
-                     clock: Clock) -> None:
+async def pause_date(
+    message: Message, state: FSMContext, who: Who | None, families: FamilyService, clock: Clock
+) -> None:
     if who is None:
         await state.clear()
         return

@@ -36,11 +36,12 @@ class CrisisMiddleware(BaseMiddleware):
         self._resources = resources
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if isinstance(event, Message) and event.text and not event.text.startswith("/"):
-            if self._matcher.match(event.text):
-                log.info("crisis resources shown (text not stored)")
-                await event.answer(self._resources)
-                return None
+        text = event.text if isinstance(event, Message) else None
+        if text and not text.startswith("/") and self._matcher.match(text):
+            log.info("crisis resources shown (text not stored)")
+            assert isinstance(event, Message)
+            await event.answer(self._resources)
+            return None
         return await handler(event, data)
 
 

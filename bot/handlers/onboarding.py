@@ -111,7 +111,9 @@ async def ask_birth(
     if msg is None:
         return
     await state.set_state(Setup.birth)
-    await msg.answer(T.ask_birth(h(nick) if nick else None), parse_mode=HTML, reply_markup=K.birth_years(clock.now().date()))
+    await msg.answer(
+        T.ask_birth(h(nick) if nick else None), parse_mode=HTML, reply_markup=K.birth_years(clock.now().date())
+    )
 
 
 @router.callback_query(F.data.startswith("ob:y:"), StateFilter(Setup.birth))
@@ -122,7 +124,9 @@ async def birth_year(query: CallbackQuery) -> None:
         await query.answer(T.BUTTON_EXPIRED)
         return
     await query.answer()
-    await msg.edit_text(f"{msg.html_text}\n\n<b>{year}</b> — {T.BIRTH_PICK_MONTH}", parse_mode=HTML, reply_markup=K.birth_months(year))
+    await msg.edit_text(
+        f"{msg.html_text}\n\n<b>{year}</b> — {T.BIRTH_PICK_MONTH}", parse_mode=HTML, reply_markup=K.birth_months(year)
+    )
 
 
 @router.callback_query(F.data.startswith("ob:m:"), StateFilter(Setup.birth))
@@ -299,9 +303,7 @@ async def days_button(
 
 
 @router.callback_query(F.data.in_({"ob:first_now", "ob:first_wait"}))
-async def first_prompt(
-    query: CallbackQuery, who: Who | None, deliveries: DeliveryService, sender: Sender
-) -> None:
+async def first_prompt(query: CallbackQuery, who: Who | None, deliveries: DeliveryService, sender: Sender) -> None:
     msg = cb_message(query)
     if msg is None or who is None or not who.onboarded:
         await query.answer(T.STEP_GONE)

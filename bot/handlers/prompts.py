@@ -47,8 +47,9 @@ def _parse(data: str | None) -> tuple[str, int, int | None] | None:
     return parts[1], delivery_id, arg
 
 
-async def _refresh(query: CallbackQuery, d: Delivery, library: Library, nick: str | None, outcome: str | None,
-                   rating: int | None) -> None:
+async def _refresh(
+    query: CallbackQuery, d: Delivery, library: Library, nick: str | None, outcome: str | None, rating: int | None
+) -> None:
     """Show the answer on the prompt itself. Telegram refuses an edit that changes nothing; that's fine."""
     msg = cb_message(query)
     prompt = library.prompts.get(d.prompt_id or "")
@@ -136,9 +137,7 @@ async def prompt_button(
             reflect = h(render_placeholders(prompt.reflect, nick, prompt.band))
             await state.set_state(Notes.awaiting)
             await state.update_data(delivery_id=delivery_id)
-            await msg.answer(
-                T.NOTE_ASK.format(reflect=reflect), parse_mode=HTML, reply_markup=K.note_skip(delivery_id)
-            )
+            await msg.answer(T.NOTE_ASK.format(reflect=reflect), parse_mode=HTML, reply_markup=K.note_skip(delivery_id))
 
 
 @router.message(StateFilter(Notes.awaiting), F.text, ~F.text.startswith("/"))
@@ -155,4 +154,3 @@ async def note_typed(message: Message, state: FSMContext, who: Who | None, deliv
     ans = await deliveries.answer(who.family_id, who.caregiver_id, delivery_id, note=text)
     await state.clear()
     await message.answer(T.NOTE_SAVED if ans else T.NOT_SENT_YET)
-

@@ -20,9 +20,10 @@ HTML = ParseMode.HTML
 async def show_settings(msg: Message, who: Who, families: FamilyService, prefix: str | None = None) -> None:
     view = await families.view(who.family_id)
     paused = view.paused_until is not None and view.next_send_at is not None and view.paused_until >= view.next_send_at
-    kids = ", ".join(
-        f"{h(c.nickname) or 'child'} ({c.birth_year}-{c.birth_month:02d})" for c in view.children
-    ) or "none yet"
+    kids = (
+        ", ".join(f"{h(c.nickname) or 'child'} ({c.birth_year}-{c.birth_month:02d})" for c in view.children)
+        or "none yet"
+    )
     status = (
         f"paused until {when_local(view.paused_until, view.timezone).split(' at ')[0]}"
         if view.paused_until and paused

@@ -148,9 +148,7 @@ class DeliveryService:
 
     async def _exists(self, s: AsyncSession, family_id: int, kind: str, slot: datetime) -> bool:
         found = await s.scalar(
-            select(Delivery.id).where(
-                Delivery.family_id == family_id, Delivery.kind == kind, Delivery.slot_at == slot
-            )
+            select(Delivery.id).where(Delivery.family_id == family_id, Delivery.kind == kind, Delivery.slot_at == slot)
         )
         return found is not None
 
@@ -194,9 +192,7 @@ class DeliveryService:
         return True
 
     async def _choose(self, s: AsyncSession, family_id: int, on: date) -> tuple[Child, Prompt] | None:
-        children = (
-            await s.scalars(select(Child).where(Child.family_id == family_id).order_by(Child.position))
-        ).all()
+        children = (await s.scalars(select(Child).where(Child.family_id == family_id).order_by(Child.position))).all()
         if not children:
             return None
         last = dict(
@@ -416,10 +412,14 @@ class DeliveryService:
         """A crash mid-send leaves rows 'sending'. We can't know whether Telegram got them, so we mark them
         failed rather than risk a second copy: a duplicate prompt is worse than one missed."""
         now = self._clock.now()
+        stale = Delivery.status == "sending", Delivery.lease_until < now
         async with self._sessions() as s, s.begin():
+            # Look before writing: on SQLite an UPDATE takes the database's write lock even when nothing matches.
+            if await s.scalar(select(Delivery.id).where(*stale).limit(1)) is None:
+                return 0
             res = await s.execute(
                 update(Delivery)
-                .where(Delivery.status == "sending", Delivery.lease_until < now)
+                .where(*stale)
                 .values(status="failed", last_error="interrupted mid-send; not retried to avoid a duplicate")
             )
             return int(res.rowcount or 0)  # type: ignore[attr-defined]

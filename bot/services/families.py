@@ -241,9 +241,7 @@ class FamilyService:
         after = now
         if fam.paused_until is not None and fam.paused_until > now:
             after = fam.paused_until
-        fam.next_send_at = next_slot(
-            after, ZoneInfo(fam.timezone), fam.send_time, CADENCE_DAYS[Cadence(fam.cadence)]
-        )
+        fam.next_send_at = next_slot(after, ZoneInfo(fam.timezone), fam.send_time, CADENCE_DAYS[Cadence(fam.cadence)])
 
     # ---- pause, resume, block ------------------------------------------------------------------------
 
@@ -402,5 +400,3 @@ def _delivery_json(d: Delivery) -> dict[str, Any]:
             "updated_at": _iso(r.updated_at),
         },
     }
-
-

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-import bot.db.models
 
 
 revision: str = '0001'
@@ -26,11 +25,11 @@ def upgrade() -> None:
     sa.Column('cadence', sa.String(length=16), nullable=False),
     sa.Column('nudges_enabled', sa.Boolean(), nullable=False),
     sa.Column('share_notes', sa.Boolean(), nullable=False),
-    sa.Column('paused_until', bot.db.models.UTCDateTime(), nullable=True),
+    sa.Column('paused_until', sa.DateTime(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('next_send_at', bot.db.models.UTCDateTime(), nullable=True),
-    sa.Column('onboarded_at', bot.db.models.UTCDateTime(), nullable=True),
-    sa.Column('created_at', bot.db.models.UTCDateTime(), nullable=False),
+    sa.Column('next_send_at', sa.DateTime(), nullable=True),
+    sa.Column('onboarded_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_families'))
     )
     with op.batch_alter_table('families', schema=None) as batch_op:
@@ -40,7 +39,7 @@ def upgrade() -> None:
     sa.Column('key', sa.String(length=128), nullable=False),
     sa.Column('state', sa.String(length=128), nullable=True),
     sa.Column('data', sa.Text(), nullable=True),
-    sa.Column('updated_at', bot.db.models.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_fsm_states'))
     )
     op.create_table('caregivers',
@@ -49,9 +48,9 @@ def upgrade() -> None:
     sa.Column('family_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('language_code', sa.String(length=8), nullable=True),
-    sa.Column('consented_at', bot.db.models.UTCDateTime(), nullable=False),
-    sa.Column('blocked_at', bot.db.models.UTCDateTime(), nullable=True),
-    sa.Column('created_at', bot.db.models.UTCDateTime(), nullable=False),
+    sa.Column('consented_at', sa.DateTime(), nullable=False),
+    sa.Column('blocked_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['family_id'], ['families.id'], name=op.f('fk_caregivers_family_id_families'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_caregivers')),
     sa.UniqueConstraint('telegram_id', name=op.f('uq_caregivers_telegram_id'))
@@ -66,7 +65,7 @@ def upgrade() -> None:
     sa.Column('birth_year', sa.SmallInteger(), nullable=False),
     sa.Column('birth_month', sa.SmallInteger(), nullable=False),
     sa.Column('position', sa.SmallInteger(), nullable=False),
-    sa.Column('created_at', bot.db.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('birth_month BETWEEN 1 AND 12', name=op.f('ck_children_birth_month_range')),
     sa.ForeignKeyConstraint(['family_id'], ['families.id'], name=op.f('fk_children_family_id_families'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_children'))
@@ -82,20 +81,20 @@ def upgrade() -> None:
     sa.Column('band', sa.String(length=32), nullable=True),
     sa.Column('skill', sa.String(length=32), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
-    sa.Column('slot_at', bot.db.models.UTCDateTime(), nullable=False),
+    sa.Column('slot_at', sa.DateTime(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.SmallInteger(), nullable=False),
-    sa.Column('next_attempt_at', bot.db.models.UTCDateTime(), nullable=True),
-    sa.Column('lease_until', bot.db.models.UTCDateTime(), nullable=True),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=True),
+    sa.Column('lease_until', sa.DateTime(), nullable=True),
     sa.Column('last_error', sa.String(length=300), nullable=True),
-    sa.Column('sent_at', bot.db.models.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('message_id', sa.BigInteger(), nullable=True),
     sa.Column('chat_id', sa.BigInteger(), nullable=True),
-    sa.Column('nudge_due_at', bot.db.models.UTCDateTime(), nullable=True),
+    sa.Column('nudge_due_at', sa.DateTime(), nullable=True),
     sa.Column('nudge_status', sa.String(length=16), nullable=True),
-    sa.Column('nudged_at', bot.db.models.UTCDateTime(), nullable=True),
+    sa.Column('nudged_at', sa.DateTime(), nullable=True),
     sa.Column('remind_later', sa.Boolean(), nullable=False),
-    sa.Column('created_at', bot.db.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['child_id'], ['children.id'], name=op.f('fk_deliveries_child_id_children'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['family_id'], ['families.id'], name=op.f('fk_deliveries_family_id_families'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deliveries')),
@@ -114,8 +113,8 @@ def upgrade() -> None:
     sa.Column('outcome', sa.String(length=16), nullable=False),
     sa.Column('rating', sa.SmallInteger(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('answered_at', bot.db.models.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', bot.db.models.UTCDateTime(), nullable=False),
+    sa.Column('answered_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("outcome IN ('tried', 'skipped')", name=op.f('ck_responses_outcome_values')),
     sa.CheckConstraint('rating IS NULL OR rating BETWEEN 1 AND 3', name=op.f('ck_responses_rating_range')),
     sa.ForeignKeyConstraint(['caregiver_id'], ['caregivers.id'], name=op.f('fk_responses_caregiver_id_caregivers'), ondelete='SET NULL'),

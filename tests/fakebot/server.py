@@ -72,8 +72,7 @@ NOT_MODIFIED: Final = (
 )
 QUERY_TOO_OLD: Final = "query is too old and response timeout expired or query ID is invalid"
 WEBHOOK_ACTIVE: Final = (
-    "Conflict: can't use getUpdates method while webhook is active; "
-    "use deleteWebhook to delete the webhook first"
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 )
 POLL_CONFLICT: Final = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
@@ -338,8 +337,7 @@ def parse_html(source: str, *, strict_ampersand: bool = True) -> ParsedHtml:
                     continue
                 if at(i) != ord("="):
                     raise HtmlParseError(
-                        f'Expected equal sign in declaration of an attribute of the tag "{tag}" '
-                        f"at byte offset {begin}"
+                        f'Expected equal sign in declaration of an attribute of the tag "{tag}" at byte offset {begin}'
                     )
                 i += 1
                 while i < n and is_space(i):
@@ -401,8 +399,7 @@ def parse_html(source: str, *, strict_ampersand: bool = True) -> ParsedHtml:
         open_tag = stack.pop()
         if end_name and end_name != open_tag.name:
             raise HtmlParseError(
-                f'Unmatched end tag at byte offset {begin}, expected "</{open_tag.name}>", '
-                f'found "</{end_name}>"'
+                f'Unmatched end tag at byte offset {begin}, expected "</{open_tag.name}>", found "</{end_name}>"'
             )
         i += 1  # '>'
         start, end = open_tag.start, len(out)
@@ -568,9 +565,7 @@ class SentMessage:
         rows: list[list[tuple[str, str | None]]] = []
         if "inline_keyboard" in markup:
             for row in markup["inline_keyboard"]:
-                rows.append(
-                    [(str(b.get("text", "")), b.get("callback_data") or b.get("url") or None) for b in row]
-                )
+                rows.append([(str(b.get("text", "")), b.get("callback_data") or b.get("url") or None) for b in row])
         elif "keyboard" in markup:
             for row in markup["keyboard"]:
                 rows.append([(b if isinstance(b, str) else str(b.get("text", "")), None) for b in row])
@@ -587,9 +582,7 @@ class SentMessage:
             for b in row:
                 if text_substring in str(b.get("text", "")):
                     return dict(b)
-        raise AssertionError(
-            f"no button containing {text_substring!r} in message #{self.message_id}: {self.buttons}"
-        )
+        raise AssertionError(f"no button containing {text_substring!r} in message #{self.message_id}: {self.buttons}")
 
     def callback_data(self, text_substring: str) -> str:
         data = self.button(text_substring).get("callback_data")
@@ -621,7 +614,10 @@ class CallbackAnswer:
 
 @dataclass
 class ApiCall:
-    """One request the bot made (getUpdates excluded).  Unpacks as ``method, params``."""
+    """One request the bot made (successful getUpdates polls are not recorded).
+
+    Unpacks as ``method, params``.
+    """
 
     method: str
     params: dict[str, Any]
@@ -908,8 +904,7 @@ class FakeTelegram:
         sm = chat.sent_by_id.get(message_id)
         if sm is None or sm.deleted:
             raise AssertionError(
-                f"chat {user_id} has no (undeleted) bot message #{message_id} to press\n"
-                f"{self.transcript(user_id)}"
+                f"chat {user_id} has no (undeleted) bot message #{message_id} to press\n{self.transcript(user_id)}"
             )
         qid = str(next(self._query_ids))
         self._queries[qid] = _CallbackQuery(qid, user_id, message_id, data)
@@ -1322,6 +1317,9 @@ class FakeTelegram:
             except TelegramError as exc:
                 call.status, call.description = exc.status, exc.description
                 self._log_failure(method, params, exc)
+                if is_poll:  # failed polls are rare and interesting: record them
+                    self.calls.append(call)
+                    await self._notify()
                 return exc.response()
             return web.json_response({"ok": True, "result": result})
         finally:

@@ -61,7 +61,7 @@ async def test_another_familys_delivery_cannot_be_answered(sessions, clock, libr
 async def test_history_counts_skills_and_streak(sessions, clock, library) -> None:
     families, deliveries = services(sessions, clock, library)
     who = await onboard(families)
-    for week in range(3):
+    for _week in range(3):
         did = await _sent_now(sessions, deliveries, who.family_id, clock)
         await deliveries.answer(who.family_id, who.caregiver_id, did, rating=2)
         clock.advance(timedelta(days=7))

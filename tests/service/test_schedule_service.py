@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, time, timedelta
+import itertools
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
-from bot.content import Library
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Delivery, Family
 from bot.domain.schedule import Cadence
@@ -89,9 +89,7 @@ async def test_concurrent_dispatchers_never_duplicate(sessions, clock, library, 
     queued = sum(r.queued for r in results if not isinstance(r, BaseException))
     async with sessions() as s:
         total = await s.scalar(select(func.count()).select_from(Delivery))
-        per_family = (
-            await s.execute(select(Delivery.family_id, func.count()).group_by(Delivery.family_id))
-        ).all()
+        per_family = (await s.execute(select(Delivery.family_id, func.count()).group_by(Delivery.family_id))).all()
     assert total == 12 == queued
     assert all(n == 1 for _, n in per_family)
 
@@ -146,7 +144,7 @@ async def test_prompts_do_not_repeat_until_band_library_is_used_up(sessions, clo
     assert set(seen[size:]) <= set(seen[:size])
     # Skills rotate: two prompts in a row never teach the same skill while others remain unused.
     skills = [library.prompts[p].skill for p in seen[:8]]
-    assert all(a != b for a, b in zip(skills, skills[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(skills))
 
 
 async def test_children_take_turns(sessions, clock, library) -> None:

@@ -1,0 +1,51 @@
+"""Reusable conversation steps, played as a parent would."""
+
+from __future__ import annotations
+
+from tests.fakebot import FakeTelegram, SentMessage
+
+
+def has(text: str):  # noqa: ANN201 - a predicate for wait_for
+    return lambda m: text in (m.text or "")
+
+
+async def say(tg: FakeTelegram, user: int, text: str, expect: str, timeout: float = 5.0) -> SentMessage:
+    await tg.send_text(user, text)
+    return (await tg.wait_for(user, has(expect), timeout=timeout))[0]
+
+
+async def tap(tg: FakeTelegram, user: int, button: str, expect: str | None = None) -> SentMessage | None:
+    await tg.press_button(user, button)
+    if expect is None:
+        await tg.wait_idle()
+        return None
+    return (await tg.wait_for(user, has(expect)))[0]
+
+
+async def onboard(
+    tg: FakeTelegram,
+    user: int,
+    *,
+    nickname: str | None = "Mia",
+    birth: str = "2023-05",
+    tz: str = "berlin",
+    at: str = "7pm",
+    days: str = "Every day",
+    first_now: bool = False,
+) -> None:
+    tg.add_user(user, first_name="Ann")
+    await say(tg, user, "/start", "Is that OK with you?")
+    await tap(tg, user, "I agree", "Let's add your child")
+    if nickname:
+        await say(tg, user, nickname, "When was")
+    else:
+        await tap(tg, user, "Skip", "When was your child born")
+    await say(tg, user, birth, "Is there another child")
+    await tap(tg, user, "That's everyone", "Which timezone")
+    await say(tg, user, tz, "What time suits you")
+    await say(tg, user, at, "How often")
+    await tap(tg, user, days, "You're all set")
+    if first_now:
+        await tap(tg, user, "Yes, send one now", "Try saying")
+    else:
+        await tap(tg, user, "I'll wait", "first one will arrive")
