@@ -7,8 +7,21 @@ from aiogram import Router
 from bot.handlers import account, common, members, onboarding, prompts
 
 
+def _fresh(template: Router) -> Router:
+    """A new router with the template's handlers.
+
+    aiogram lets a router belong to one parent only; the module-level routers are templates, so every
+    Dispatcher (a restart in tests, two instances in one process) gets routers of its own.
+    """
+    router = Router(name=template.name)
+    for name, observer in template.observers.items():
+        router.observers[name].handlers.extend(observer.handlers)
+    return router
+
+
 def build_router() -> Router:
     root = Router(name="root")
     # Order matters: flows that wait for typed text come before the catch-all fallback.
-    root.include_routers(members.router, onboarding.router, prompts.router, account.router, common.router)
+    for module in (members, onboarding, prompts, account, common):
+        root.include_router(_fresh(module.router))
     return root

@@ -106,7 +106,8 @@ async def settings_button(
         await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
         return
     action = (query.data or "")[3:]
-    await query.answer()
+    if not action.startswith("rm:"):
+        await query.answer()
     if action == "time":
         await state.set_state(Setup.time)
         await state.update_data(mode="settings")
@@ -135,11 +136,12 @@ async def settings_button(
         try:
             ok = child_id is not None and await families.remove_child(who.family_id, child_id)
         except ValueError:
-            await msg.answer("A family needs at least one child. Add another before removing this one.")
+            await query.answer("A family needs at least one child. Add another first.", show_alert=True)
             return
         if not ok:
-            await msg.answer(T.BUTTON_NOT_YOURS)
+            await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
             return
+        await query.answer("Removed.")
         await show_children(msg, who, families, library)
     elif action == "back":
         await show_settings(msg, who, families)

@@ -245,6 +245,11 @@ class DeliveryService:
             if choice is None:
                 return None
             child, prompt = choice
+            # On-demand prompts share the (family, kind, slot) key; two requests in one instant take the next one.
+            latest = await s.scalar(
+                select(func.max(Delivery.slot_at)).where(Delivery.family_id == family_id, Delivery.kind == "now")
+            )
+            slot = max(now, latest + timedelta(milliseconds=1)) if latest else now
             d = Delivery(
                 family_id=family_id,
                 child_id=child.id,
@@ -252,7 +257,7 @@ class DeliveryService:
                 band=prompt.band,
                 skill=prompt.skill.value,
                 kind="now",
-                slot_at=now,
+                slot_at=slot,
                 status="queued",
                 next_attempt_at=now,
                 created_at=now,

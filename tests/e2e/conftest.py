@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -56,7 +57,8 @@ async def start_app(
     yield start
     for app, task in running:
         if not task.done():
-            await app.dp.stop_polling()
+            with contextlib.suppress(RuntimeError):  # the test may have stopped it already
+                await app.dp.stop_polling()
         await asyncio.wait_for(task, 10)
 
 

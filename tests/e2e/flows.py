@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fakebot import FakeTelegram, SentMessage
+from tests.fakebot import CallbackAnswer, FakeTelegram, SentMessage
 
 
 def has(text: str):  # noqa: ANN201 - a predicate for wait_for
@@ -15,9 +15,10 @@ async def say(tg: FakeTelegram, user: int, text: str, expect: str, timeout: floa
 
 
 async def tap(tg: FakeTelegram, user: int, button: str, expect: str | None = None) -> SentMessage | None:
-    await tg.press_button(user, button)
+    qid = await tg.press_button(user, button)
     if expect is None:
-        await tg.wait_idle()
+        # Handlers answer the press once their work is done; wait for that, not for a quiet moment.
+        await tg.wait_for_call("answerCallbackQuery", lambda p: str(p.get("callback_query_id")) == qid)
         return None
     return (await tg.wait_for(user, has(expect)))[0]
 
@@ -49,3 +50,10 @@ async def onboard(
         await tap(tg, user, "Yes, send one now", "Try saying")
     else:
         await tap(tg, user, "I'll wait", "first one will arrive")
+
+
+async def press_raw(tg: FakeTelegram, user: int, message_id: int, data: str) -> CallbackAnswer:
+    """Press with any callback data (a forged or stale button) and return how the bot answered it."""
+    qid = await tg.press(user, message_id, data)
+    await tg.wait_for_call("answerCallbackQuery", lambda p: str(p.get("callback_query_id")) == qid)
+    return next(a for a in tg.callback_answers if a.callback_query_id == qid)

@@ -401,7 +401,7 @@ async def test_send_document_round_trip(tg: FakeTelegram, bot: Bot) -> None:
     sent = tg.last(ANN)
     assert sent.document is not None
     assert sent.document.filename == "export.csv"
-    assert sent.document.data == payload
+    assert sent.document.data == sent.document.content == payload
     assert sent.document.mime_type == "text/csv"
     assert sent.caption == "Your export"
     assert sent.caption_html == "<b>Your</b> export"

@@ -522,6 +522,11 @@ class SentDocument:
     file_id: str
     file_unique_id: str
 
+    @property
+    def content(self) -> bytes:
+        """Alias of ``data``."""
+        return self.data
+
 
 @dataclass
 class SentMessage:
