@@ -69,16 +69,17 @@ class RateLimiter:
                 self._tokens = min(self.rate, self._tokens + (now - self._stamp) * self.rate)
                 self._stamp = now
                 chat_wait = self._last_chat.get(chat_id, -1e18) + self.per_chat_interval - now
-                token_wait = 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
+                # The epsilon absorbs float round-off, which could otherwise ask for a sleep too short to pass.
+                token_wait = 0.0 if self._tokens >= 1 - 1e-9 else (1 - self._tokens) / self.rate
                 wait = max(chat_wait, token_wait)
-                if wait <= 0:
+                if wait <= 1e-9:
                     self._tokens -= 1
                     self._last_chat[chat_id] = now
                     if len(self._last_chat) > 10_000:
                         cutoff = now - self.per_chat_interval
                         self._last_chat = {k: v for k, v in self._last_chat.items() if v > cutoff}
                     return
-                await self._sleep(wait)
+                await self._sleep(max(wait, 0.001))
 
 
 BlockedHook = Callable[[int], Awaitable[object]]

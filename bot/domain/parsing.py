@@ -174,9 +174,7 @@ def parse_timezone(text: str, available: frozenset[str] | None = None) -> str | 
 
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _ISO_RE = re.compile(r"(?P<y>[0-9]{4})\s*([-/.])\s*(?P<m>[0-9]{1,2})\s*\2\s*(?P<d>[0-9]{1,2})")
-_NUMERIC_RE = re.compile(
-    r"(?P<a>[0-9]{1,2})\s*(?P<sep>[-/.])\s*(?P<b>[0-9]{1,2})(?:\s*(?P=sep)\s*(?P<y>[0-9]{4})|\.)?"
-)
+_NUMERIC_RE = re.compile(r"(?P<a>[0-9]{1,2})\s*(?P<sep>[-/.])\s*(?P<b>[0-9]{1,2})(?:\s*(?P=sep)\s*(?P<y>[0-9]{4})|\.)?")
 _DAY_NAME_RE = re.compile(
     r"(?P<d>[0-9]{1,2})" + _ORDINAL + r"\.?\s*(?:of\s+)?(?P<name>[a-z]+)\.?(?:\s+(?P<y>[0-9]{4}))?"
 )

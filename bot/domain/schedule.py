@@ -102,9 +102,7 @@ def _check_days(days: frozenset[int]) -> None:
         raise ValueError(f"days must be weekday numbers 0..6 (Monday = 0), got {bad}")
 
 
-def _slots_on_dates(
-    first: date, last: date, tz: ZoneInfo, send_time: time, days: frozenset[int]
-) -> list[datetime]:
+def _slots_on_dates(first: date, last: date, tz: ZoneInfo, send_time: time, days: frozenset[int]) -> list[datetime]:
     out: list[datetime] = []
     d = first
     while d <= last:

@@ -41,9 +41,7 @@ AppFactory = Callable[..., Awaitable[App]]
 
 
 @pytest.fixture
-async def start_app(
-    tg: FakeTelegram, sqlite_url: str, clock: FakeClock, library: Library
-) -> AsyncIterator[AppFactory]:
+async def start_app(tg: FakeTelegram, sqlite_url: str, clock: FakeClock, library: Library) -> AsyncIterator[AppFactory]:
     running: list[tuple[App, asyncio.Task[None]]] = []
 
     async def start(**overrides: Any) -> App:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from tests.fakebot import CallbackAnswer, FakeTelegram, SentMessage
 
 
-def has(text: str):  # noqa: ANN201 - a predicate for wait_for
+def has(text: str):
     return lambda m: text in (m.text or "")
 
 
-async def say(tg: FakeTelegram, user: int, text: str, expect: str, timeout: float = 5.0) -> SentMessage:
+async def say(tg: FakeTelegram, user: int, text: str, expect: str, wait: float = 5.0) -> SentMessage:
     await tg.send_text(user, text)
-    return (await tg.wait_for(user, has(expect), timeout=timeout))[0]
+    return (await tg.wait_for(user, has(expect), timeout=wait))[0]
 
 
 async def tap(tg: FakeTelegram, user: int, button: str, expect: str | None = None) -> SentMessage | None:

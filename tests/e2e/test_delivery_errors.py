@@ -137,9 +137,7 @@ async def test_5xx_gives_up_after_bounded_attempts(tg: FakeTelegram, app: App, c
     tg.clear_faults()
 
 
-async def test_restart_mid_send_never_sends_twice(
-    tg: FakeTelegram, start_app: AppFactory, clock: FakeClock
-) -> None:
+async def test_restart_mid_send_never_sends_twice(tg: FakeTelegram, start_app: AppFactory, clock: FakeClock) -> None:
     first = await start_app()
     await onboard(tg, ANN)
     clock.set(at(2, 19, 0, 5))
@@ -224,4 +222,6 @@ async def test_later_today_brings_the_prompt_back_once(tg: FakeTelegram, app: Ap
     assert len(again) == 1 and "Later today" not in str(again[0].buttons)
     clock.set(at(2, 20, 0, 10))
     await app.tick()
-    assert len([m for m in tg.sent(ANN) if "Here it is again" in (m.text or "") or "still waiting" in (m.text or "")]) == 1
+    assert (
+        len([m for m in tg.sent(ANN) if "Here it is again" in (m.text or "") or "still waiting" in (m.text or "")]) == 1
+    )

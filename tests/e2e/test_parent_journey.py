@@ -61,7 +61,12 @@ async def test_whole_parent_journey(tg: FakeTelegram, start_app: AppFactory, clo
         r = await s.scalar(select(Response))
         cg = await s.scalar(select(Caregiver))
     assert r is not None and cg is not None
-    assert (r.outcome, r.rating, r.note, r.caregiver_id) == ("tried", 3, "She called it a grumpy cloud and laughed.", cg.id)
+    assert (r.outcome, r.rating, r.note, r.caregiver_id) == (
+        "tried",
+        3,
+        "She called it a grumpy cloud and laughed.",
+        cg.id,
+    )
 
     # Pressing a button again on the old prompt updates the one answer.
     await tg.press(ANN, prompt.message_id, prompt.callback_data("We tried it").replace(":t:", ":r:") + ":2")

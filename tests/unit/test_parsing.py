@@ -280,9 +280,7 @@ def test_parse_timezone_every_zone_maps_to_itself() -> None:
 
 
 def test_parse_timezone_custom_available() -> None:
-    available = frozenset(
-        {"Europe/Berlin", "America/Argentina/Buenos_Aires", "Asia/Nicosia", "Europe/Nicosia"}
-    )
+    available = frozenset({"Europe/Berlin", "America/Argentina/Buenos_Aires", "Asia/Nicosia", "Europe/Nicosia"})
     assert parse_timezone("buenos aires", available) == "America/Argentina/Buenos_Aires"
     assert parse_timezone("berlin", available) == "Europe/Berlin"
     assert parse_timezone("new york", available) is None

@@ -187,9 +187,7 @@ def test_balanced_library_cycles_through_skills(skills: int, per_skill: int, ord
 T0 = datetime(2026, 6, 1, 17, tzinfo=UTC)
 
 
-def child(
-    cid: int, band: str | None = "school", last: datetime | None = None, position: int = 0
-) -> ChildTurn:
+def child(cid: int, band: str | None = "school", last: datetime | None = None, position: int = 0) -> ChildTurn:
     return ChildTurn(child_id=cid, band=band, last_delivery_at=last, position=position)
 
 

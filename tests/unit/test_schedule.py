@@ -92,9 +92,7 @@ def test_reference_transitions_found() -> None:
 # --- strategies ------------------------------------------------------------------------------------------
 
 zones = st.sampled_from(ZONES)
-instants = st.datetimes(
-    min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(UTC)
-)
+instants = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(UTC))
 send_times = st.one_of(
     st.sampled_from([time(2, 30), time(1, 30), time(2), time(3), time(0), time(0, 30), time(23, 30)]),
     st.builds(time, hour=st.integers(0, 23), minute=st.integers(0, 59)),
@@ -372,9 +370,7 @@ def test_next_slot_properties(case: tuple[str, datetime, time, frozenset[int]]) 
     send_time=send_times,
     days=day_sets,
 )
-def test_next_slot_is_monotonic(
-    zone: str, a: datetime, delta: int, send_time: time, days: frozenset[int]
-) -> None:
+def test_next_slot_is_monotonic(zone: str, a: datetime, delta: int, send_time: time, days: frozenset[int]) -> None:
     tz = ZoneInfo(zone)
     b = a + timedelta(seconds=delta)
     assert next_slot(a, tz, send_time, days) <= next_slot(b, tz, send_time, days)
@@ -460,9 +456,7 @@ def test_nudge_custom_delay_and_window() -> None:
     assert nudge_at(utc(2026, 6, 1, 10), tz, delay=timedelta(minutes=30)) == utc(2026, 6, 1, 10, 30)
     assert nudge_at(utc(2026, 6, 1, 17), tz, delay=timedelta(hours=27)) == utc(2026, 6, 2, 20)
     assert nudge_at(utc(2026, 6, 1, 17), tz, delay=timedelta(hours=28)) == utc(2026, 6, 3, 8)
-    assert nudge_at(utc(2026, 6, 1, 17), tz, delay=timedelta(hours=27), quiet_start=time(20)) == utc(
-        2026, 6, 3, 8
-    )
+    assert nudge_at(utc(2026, 6, 1, 17), tz, delay=timedelta(hours=27), quiet_start=time(20)) == utc(2026, 6, 3, 8)
     assert nudge_at(utc(2026, 6, 1, 17), tz, quiet_start=time(20), quiet_end=time(7)) == utc(2026, 6, 2, 7)
     # a non-wrapping window: lunch quiet hours
     assert nudge_at(utc(2026, 6, 1, 10), tz, quiet_start=time(12), quiet_end=time(14)) == utc(2026, 6, 1, 14)
@@ -476,9 +470,7 @@ def test_nudge_custom_delay_and_window() -> None:
 @given(
     zi=zone_and_instant(),
     delay_minutes=st.integers(0, 48 * 60),
-    quiet=st.sampled_from(
-        [(QUIET_START, QUIET_END), (time(22), time(7)), (time(12), time(14)), (time(0), time(6))]
-    ),
+    quiet=st.sampled_from([(QUIET_START, QUIET_END), (time(22), time(7)), (time(12), time(14)), (time(0), time(6))]),
 )
 def test_nudge_properties(zi: tuple[str, datetime], delay_minutes: int, quiet: tuple[time, time]) -> None:
     zone, sent_at = zi
