@@ -24,7 +24,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Library, load_library
 from bot.db.engine import create_engine, session_factory
-from bot.domain.matching import CrisisMatcher
+from bot.domain.matching import CrisisMatcher, SituationMatcher
 from bot.fsm_storage import SqlStorage
 from bot.handlers import build_router
 from bot.handlers.middlewares import CrisisMiddleware, PrivateOnlyMiddleware, WhoMiddleware
@@ -40,6 +40,7 @@ COMMANDS = [
     ("settings", "Time, days, timezone, children, reminders"),
     ("pause", "Take a break"),
     ("resume", "Start again after a pause"),
+    ("help_now", "Help with a hard moment"),
     ("help", "What I can do"),
     ("privacy", "What I store"),
     ("export", "Your data as a file"),
@@ -175,6 +176,7 @@ def build_app(
         families=families,
         deliveries=deliveries,
         sender=sender,
+        situations=SituationMatcher(library.situations.values()),
     )
     scheduler = AsyncIOScheduler(timezone="UTC")
     return App(

@@ -27,6 +27,7 @@ PRIVACY = (
 HELP = (
     "Here's what I can do:\n\n"
     "/prompt — an idea to try right now\n"
+    "/help_now — a few steps for a hard moment (tantrum, sibling fight, slammed door…)\n"
     "/history — what you've tried so far\n"
     "/settings — time, days, timezone, children, reminders\n"
     "/pause — take a break · /resume — start again\n"

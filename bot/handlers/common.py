@@ -8,7 +8,11 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot import texts as T
+from bot.content import Library
+from bot.domain.matching import SituationMatcher
+from bot.handlers.help_now import offer_card
 from bot.handlers.util import MAX_INPUT
+from bot.services.families import FamilyService, Who
 
 router = Router(name="common")
 HTML = ParseMode.HTML
@@ -25,9 +29,15 @@ async def privacy_cmd(message: Message) -> None:
 
 
 @router.message(F.text)
-async def fallback_text(message: Message) -> None:
-    if len(message.text or "") > MAX_INPUT:
+async def fallback_text(
+    message: Message, who: Who | None, families: FamilyService, library: Library, situations: SituationMatcher
+) -> None:
+    text = message.text or ""
+    if len(text) > MAX_INPUT:
         await message.answer(T.TEXT_TOO_LONG)
+        return
+    if not text.startswith("/") and (found := [s for s in situations.match(text) if s in library.situations]):
+        await offer_card(message, found, who, families, library)
         return
     await message.answer(T.FALLBACK)
 

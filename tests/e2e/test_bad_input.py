@@ -154,3 +154,20 @@ async def test_pause_until_a_typed_date_and_resume(tg: FakeTelegram, app: App, c
     assert fam is not None and fam.next_send_at == datetime(2026, 3, 20, 19, 0, tzinfo=BERLIN)
     await say(tg, ANN, "/resume", "Welcome back")
     await say(tg, ANN, "/resume", "You're not paused")
+
+
+async def test_help_now_and_free_text_offer_cards_for_the_familys_children(tg: FakeTelegram, app: App) -> None:
+    await onboard(tg, ANN)  # Mia, a toddler
+    listing = await say(tg, ANN, "/help_now", "Help in the moment")
+    assert len(listing.buttons) == 9
+    card = await tap(tg, ANN, "Sibling", "for Mia")
+    assert card is not None and "Notice:" in (card.text or "")
+    reply = await say(tg, ANN, "she had a huge tantrim in the shop and I lost it", "hard moment")
+    assert "Tantrum" in (reply.text or "") and "for Mia" in (reply.text or "")
+    # Before set-up, a card is offered for every age band.
+    tg.add_user(BOB)
+    reply = await say(tg, BOB, "my son slammed the door and won't talk to me", "hard moment")
+    assert {"for toddler", "for school-age", "for teen"} <= set(
+        line.split("— ")[-1] for line in (reply.text or "").splitlines() if "— for" in line
+    )
+    assert await count(app, Family) == 1  # nothing stored for Bob

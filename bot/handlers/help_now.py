@@ -1,0 +1,85 @@
+"""Help in the moment: /help_now lists the situation cards; free text that names a situation offers its card."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ParseMode
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot import keyboards as K
+from bot.content import Library
+from bot.handlers.util import cb_message
+from bot.render import fit, h
+from bot.services.families import FamilyService, Who
+
+router = Router(name="help_now")
+HTML = ParseMode.HTML
+
+
+async def _bands(who: Who | None, families: FamilyService, library: Library) -> list[tuple[str, str | None]]:
+    """(band, nickname) for each child of the family; every band when we know no children."""
+    if who is not None:
+        view = await families.view(who.family_id)
+        found = [(c.band, c.nickname) for c in view.children if c.band]
+        if found:
+            return found
+    return [(b.id, None) for b in library.bands]
+
+
+def render_cards(library: Library, situation: str, targets: list[tuple[str, str | None]]) -> str:
+    title = library.situations[situation].title
+    parts: list[str] = []
+    seen: set[str] = set()
+    for band, nick in targets:
+        card = library.cards.get((situation, band))
+        if card is None or band in seen:
+            continue
+        seen.add(band)
+        names = [n for b, n in targets if b == band and n]
+        who = ", ".join(h(n) for n in names) if names else library.band(band).name.lower()
+        lines = []
+        for line in card.lines:
+            step, sep, rest = line.partition(":")
+            lines.append(f"<b>{h(step)}:</b>{h(rest)}" if sep and len(step) < 20 else h(line))
+        parts.append(f"🧭 <b>{h(title)}</b> — for {who}\n" + "\n".join(lines))
+    return fit("\n\n".join(parts) or "I don't have a card for that yet.")
+
+
+def situations_keyboard(library: Library) -> InlineKeyboardMarkup:
+    items = list(library.situations.values())
+    rows = [[K.b(s.title, f"hn:{s.id}") for s in items[i : i + 2]] for i in range(0, len(items), 2)]
+    return K.kb(*rows)
+
+
+@router.message(Command("help_now"))
+async def help_now(message: Message, library: Library) -> None:
+    await message.answer(
+        "🧭 <b>Help in the moment.</b> Pick what's happening — you'll get a few short steps.",
+        parse_mode=HTML,
+        reply_markup=situations_keyboard(library),
+    )
+
+
+@router.callback_query(F.data.startswith("hn:"))
+async def help_card(query: CallbackQuery, who: Who | None, families: FamilyService, library: Library) -> None:
+    situation = (query.data or "")[3:]
+    msg = cb_message(query)
+    if situation not in library.situations or msg is None:
+        await query.answer("This button has expired. Try /help_now.")
+        return
+    await query.answer()
+    await msg.answer(render_cards(library, situation, await _bands(who, families, library)), parse_mode=HTML)
+
+
+async def offer_card(
+    message: Message, found: list[str], who: Who | None, families: FamilyService, library: Library
+) -> None:
+    """Free text outside any flow that names a hard moment gets the matching card for the family's children."""
+    targets = await _bands(who, families, library)
+    text = "It sounds like a hard moment. Here's something short that may help.\n\n" + render_cards(
+        library, found[0], targets
+    )
+    others = [s for s in found[1:] if s in library.situations]
+    markup = K.kb(*[[K.b(library.situations[s].title, f"hn:{s}")] for s in others]) if others else None
+    await message.answer(fit(text), parse_mode=HTML, reply_markup=markup)
