@@ -31,6 +31,7 @@ from bot.handlers.middlewares import CrisisMiddleware, PrivateOnlyMiddleware, Wh
 from bot.sender import RateLimiter, Sender
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService
+from bot.services.therapists import TherapistService
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ class App:
     families: FamilyService
     deliveries: DeliveryService
     sender: Sender
+    therapists: TherapistService
     scheduler: AsyncIOScheduler
     _tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -84,8 +86,11 @@ class App:
             try:
                 await self.deliveries.release_stale_leases()
                 await self.deliveries.dispatch_due()
+                await self.deliveries.dispatch_assignments()
                 await self.sender.drain()
                 await self.sender.nudges()
+                for chat_id, text in await self.therapists.due_digests():
+                    await self.sender.send_notice(chat_id, text)
             except Exception:
                 log.exception("tick failed; the next tick will try again")
 
@@ -154,8 +159,11 @@ def build_app(
         library,
         limiter or RateLimiter(settings.rate_per_second, settings.per_chat_interval),
         on_blocked=families.mark_blocked,
+        content=deliveries.content_for,
         nudge_delay=timedelta(minutes=settings.nudge_delay_minutes),
     )
+
+    therapists = TherapistService(sessions, clock, library, settings.admin_ids)
 
     dp = Dispatcher(storage=SqlStorage(sessions, clock))
     private = PrivateOnlyMiddleware()
@@ -176,6 +184,7 @@ def build_app(
         families=families,
         deliveries=deliveries,
         sender=sender,
+        therapists=therapists,
         situations=SituationMatcher(library.situations.values()),
     )
     scheduler = AsyncIOScheduler(timezone="UTC")
@@ -190,5 +199,6 @@ def build_app(
         families=families,
         deliveries=deliveries,
         sender=sender,
+        therapists=therapists,
         scheduler=scheduler,
     )

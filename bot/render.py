@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content import SKILL_LABELS, Prompt, Skill, render_placeholders
 
+if TYPE_CHECKING:
+    from bot.services.deliveries import DeliveryContent
+
 TEXT_LIMIT = 4096
+GENERIC_REFLECT = "What did you notice in your child — and in yourself — while you tried it?"
 
 ANCHOR_LABELS = {
     "meal": "at a meal",
@@ -103,8 +108,34 @@ def prompt_keyboard(delivery_id: int, outcome: str | None = None, *, later: bool
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def nudge_text(prompt: Prompt | None, nickname: str | None) -> str:
-    title = h(render_placeholders(prompt.title, nickname, prompt.band)) if prompt else "today's prompt"
+def delivery_text(c: DeliveryContent, *, header: str | None = None, status: str | None = None) -> str:
+    """A delivery as the family sees it; a therapist's prompt is marked as theirs, with their note."""
+    top: list[str] = [header] if header else []
+    if c.therapist_name:
+        top.append(f"🧑‍⚕️ <b>From {h(c.therapist_name)}</b> — a prompt for this week")
+        if c.note:
+            top.append(f"<i>“{h(c.note)}”</i>")
+        top.append("")
+    if c.prompt is not None:
+        body = prompt_text(c.prompt, c.nickname, status=status)
+    else:
+        body = "\n".join(["🌱 <b>Something to try</b>", "", h(c.custom_text)] + (["", status] if status else []))
+    return fit("\n".join([*top, body]))
+
+
+def reflect_question(c: DeliveryContent) -> str:
+    if c.prompt is None:
+        return GENERIC_REFLECT
+    return render_placeholders(c.prompt.reflect, c.nickname, c.prompt.band)
+
+
+def nudge_text(c: DeliveryContent | None) -> str:
+    if c is not None and c.prompt is not None:
+        title = h(render_placeholders(c.prompt.title, c.nickname, c.prompt.band))
+    elif c is not None and c.therapist_name:
+        title = f"the prompt from {h(c.therapist_name)}"
+    else:
+        title = "today's prompt"
     return (
         f"🌿 A gentle reminder: <b>{title}</b> is still waiting for you.\n"
         "Even two minutes counts. And if today isn't the day, Skip is fine too."

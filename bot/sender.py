@@ -31,8 +31,8 @@ from bot.clock import Clock
 from bot.content import Library
 from bot.db.models import Caregiver, Child, Delivery, Family, Response
 from bot.domain.schedule import nudge_at
-from bot.render import nudge_text, prompt_keyboard, prompt_text
-from bot.services.deliveries import is_postgres
+from bot.render import delivery_text, nudge_text, prompt_keyboard
+from bot.services.deliveries import DeliveryContent, is_postgres
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,7 @@ class RateLimiter:
 
 
 BlockedHook = Callable[[int], Awaitable[object]]
+ContentLookup = Callable[[int], Awaitable[DeliveryContent | None]]
 
 
 class Sender:
@@ -94,8 +95,10 @@ class Sender:
         library: Library,
         limiter: RateLimiter,
         on_blocked: BlockedHook,
+        content: ContentLookup,
         nudge_delay: timedelta = timedelta(hours=3),
     ) -> None:
+        self._content = content
         self._bot = bot
         self._sessions = sessions
         self._clock = clock
@@ -169,13 +172,13 @@ class Sender:
 
     async def _send(self, delivery_id: int) -> int:
         async with self._sessions() as s:
-            d, fam, nick, chats = await self._load(s, delivery_id)
-        prompt = self._library.prompts.get(d.prompt_id or "")
-        if prompt is None or not chats or not fam.active:
-            why = "prompt no longer in the library" if prompt is None else "no reachable caregiver"
+            _d, fam, _nick, chats = await self._load(s, delivery_id)
+        content = await self._content(delivery_id)
+        if content is None or not chats or not fam.active:
+            why = "prompt no longer in the library" if content is None else "no reachable caregiver"
             await self._finish(delivery_id, "failed", error=why)
             return 0
-        text = prompt_text(prompt, nick)
+        text = delivery_text(content)
         kb = prompt_keyboard(delivery_id)
         first: tuple[int, int] | None = None
         error: Exception | None = None
@@ -260,6 +263,17 @@ class Sender:
             log.error("delivery %d gave up after %d attempts: %r", delivery_id, attempts, error)
             await self._finish(delivery_id, "failed", error=f"{type(error).__name__}: {error}")
 
+    async def send_notice(self, chat_id: int, text: str, kb: InlineKeyboardMarkup | None = None) -> bool:
+        """A one-off message (digest, notification) through the same limiter; failures are logged, not raised."""
+        try:
+            await self._call(chat_id, text, kb)
+            return True
+        except TelegramForbiddenError:
+            await self._on_blocked(chat_id)
+        except TelegramAPIError as exc:
+            log.warning("notice to a chat failed: %s", type(exc).__name__)
+        return False
+
     # ---- nudges and 'later today' --------------------------------------------------------------------
 
     async def nudges(self, limit: int = 200) -> int:
@@ -306,14 +320,13 @@ class Sender:
 
     async def _send_nudge(self, delivery_id: int) -> int:
         async with self._sessions() as s:
-            d, _fam, nick, chats = await self._load(s, delivery_id)
-        prompt = self._library.prompts.get(d.prompt_id or "")
-        if d.remind_later and prompt is not None:
-            text = prompt_text(prompt, nick, header="⏰ <i>Here it is again, as you asked.</i>\n")
-            kb = prompt_keyboard(delivery_id, later=False)
+            d, _fam, _nick, chats = await self._load(s, delivery_id)
+        content = await self._content(delivery_id)
+        if d.remind_later and content is not None:
+            text = delivery_text(content, header="⏰ <i>Here it is again, as you asked.</i>\n")
         else:
-            text = nudge_text(prompt, nick)
-            kb = prompt_keyboard(delivery_id, later=False)
+            text = nudge_text(content)
+        kb = prompt_keyboard(delivery_id, later=False)
         status = "failed"
         for chat in chats:
             try:

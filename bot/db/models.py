@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -140,6 +141,7 @@ class Delivery(Base):
     nudge_status: Mapped[str | None] = mapped_column(String(16))  # sent | cancelled | failed
     nudged_at: Mapped[datetime | None]
     remind_later: Mapped[bool] = mapped_column(Boolean, default=False)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
 
     response: Mapped[Response | None] = relationship(
@@ -185,3 +187,69 @@ class FsmRecord(Base):
     state: Mapped[str | None] = mapped_column(String(128))
     data: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+class Therapist(Base):
+    """A family therapist, approved by an admin before any therapist command works."""
+
+    __tablename__ = "therapists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    timezone: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|approved|declined|revoked
+    requested_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    next_digest_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class ClientInvite(Base):
+    """A one-time deep-link code a therapist gives a family. Random, expiring, used once."""
+
+    __tablename__ = "client_invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id", ondelete="SET NULL"))
+
+
+class TherapistLink(Base):
+    """Exists only after the family accepted; the family can revoke it at any time."""
+
+    __tablename__ = "therapist_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"))
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | revoked
+    accepted_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("therapist_id", "family_id"),)
+
+
+class Assignment(Base):
+    """A therapist's prompt for one family for one week: a library prompt or their own text."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"), index=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"), index=True)
+    prompt_id: Mapped[str | None] = mapped_column(String(64))
+    custom_text: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(String(300))
+    week_start: Mapped[date] = mapped_column(Date)
+    # When it goes out; replaces_slot means it takes the place of the family's library prompt at that slot.
+    deliver_at: Mapped[datetime] = mapped_column(index=True)
+    replaces_slot: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | delivered | expired
+    created_at: Mapped[datetime]

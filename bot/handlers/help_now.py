@@ -31,7 +31,7 @@ def render_cards(library: Library, situation: str, targets: list[tuple[str, str 
     title = library.situations[situation].title
     parts: list[str] = []
     seen: set[str] = set()
-    for band, nick in targets:
+    for band, _nick in targets:
         card = library.cards.get((situation, band))
         if card is None or band in seen:
             continue

@@ -11,14 +11,13 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards as K
 from bot import texts as T
-from bot.content import Library, render_placeholders
-from bot.db.models import Delivery
+from bot.content import Library
 from bot.handlers.states import Notes
 from bot.handlers.util import cb_message, parse_int, when_local
 from bot.handlers.views import send_prompt_now
-from bot.render import h, prompt_keyboard, prompt_text, status_line
+from bot.render import delivery_text, h, prompt_keyboard, reflect_question, status_line
 from bot.sender import Sender
-from bot.services.deliveries import NOTE_MAX, DeliveryService
+from bot.services.deliveries import NOTE_MAX, DeliveryContent, DeliveryService
 from bot.services.families import FamilyService, Who
 
 router = Router(name="prompts")
@@ -48,18 +47,17 @@ def _parse(data: str | None) -> tuple[str, int, int | None] | None:
 
 
 async def _refresh(
-    query: CallbackQuery, d: Delivery, library: Library, nick: str | None, outcome: str | None, rating: int | None
+    query: CallbackQuery, content: DeliveryContent | None, delivery_id: int, outcome: str | None, rating: int | None
 ) -> None:
     """Show the answer on the prompt itself. Telegram refuses an edit that changes nothing; that's fine."""
     msg = cb_message(query)
-    prompt = library.prompts.get(d.prompt_id or "")
-    if msg is None or prompt is None:
+    if msg is None or content is None:
         return
     try:
         await msg.edit_text(
-            prompt_text(prompt, nick, status=status_line(outcome, rating)),
+            delivery_text(content, status=status_line(outcome, rating)),
             parse_mode=HTML,
-            reply_markup=prompt_keyboard(d.id, outcome),
+            reply_markup=prompt_keyboard(delivery_id, outcome),
         )
     except TelegramBadRequest as exc:
         if "message is not modified" not in exc.message:
@@ -87,10 +85,7 @@ async def prompt_button(
     if d.status != "sent":
         await query.answer(T.NOT_SENT_YET)
         return
-    nick = None
-    if d.child_id is not None:
-        view = await families.view(who.family_id)
-        nick = next((c.nickname for c in view.children if c.id == d.child_id), None)
+    content = await deliveries.content_for(delivery_id)
     msg = cb_message(query)
 
     if action == "l":
@@ -122,7 +117,7 @@ async def prompt_button(
     if ans is None:
         await query.answer(T.NOT_SENT_YET)
         return
-    await _refresh(query, d, library, nick, ans.outcome, ans.rating)
+    await _refresh(query, content, delivery_id, ans.outcome, ans.rating)
     if action == "t":
         await query.answer(T.THANKS_TRIED)
     elif action == "s":
@@ -130,11 +125,10 @@ async def prompt_button(
         await state.clear()
     else:
         await query.answer("Thanks for telling me.")
-        prompt = library.prompts.get(d.prompt_id or "")
         # Offer the reflection once: after the first rating, while there is no note yet.
         first_rating = d.response is None or d.response.rating is None
-        if msg and prompt and ans.note is None and first_rating:
-            reflect = h(render_placeholders(prompt.reflect, nick, prompt.band))
+        if msg and content and ans.note is None and first_rating:
+            reflect = h(reflect_question(content))
             await state.set_state(Notes.awaiting)
             await state.update_data(delivery_id=delivery_id)
             await msg.answer(T.NOTE_ASK.format(reflect=reflect), parse_mode=HTML, reply_markup=K.note_skip(delivery_id))

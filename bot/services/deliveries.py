@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
 from bot.content import Library, Prompt
-from bot.db.models import Child, Delivery, Family, Response
+from bot.db.models import Assignment, Child, Delivery, Family, Response, Therapist
 from bot.domain.bands import band_for
 from bot.domain.picking import ChildTurn, pick_child, pick_prompt
 from bot.domain.schedule import CADENCE_DAYS, QUIET_END, Cadence, in_quiet_hours, next_slot, week_streak
@@ -36,6 +36,15 @@ class DispatchResult:
     families: int
     queued: int
     missed: int
+
+
+@dataclass(frozen=True)
+class DeliveryContent:
+    prompt: Prompt | None
+    custom_text: str | None
+    note: str | None
+    therapist_name: str | None
+    nickname: str | None
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,20 @@ class DeliveryService:
     async def _insert_scheduled(self, s: AsyncSession, fam: Family, slot: datetime, tz: ZoneInfo) -> bool:
         if await self._exists(s, fam.id, "scheduled", slot):
             return False
+        assignment = await s.scalar(
+            select(Assignment)
+            .where(
+                Assignment.family_id == fam.id,
+                Assignment.status == "pending",
+                Assignment.replaces_slot.is_(True),
+                Assignment.deliver_at <= slot,
+            )
+            .order_by(Assignment.deliver_at, Assignment.id)
+            .limit(1)
+        )
+        if assignment is not None:
+            await self._insert_assignment(s, fam.id, assignment, "scheduled", slot, tz)
+            return True
         choice = await self._choose(s, fam.id, slot.astimezone(tz).date())
         if choice is None:
             log.warning("family %d has no child in any band on %s; slot skipped", fam.id, slot.date())
@@ -190,6 +213,80 @@ class DeliveryService:
         )
         await s.flush()
         return True
+
+    async def _insert_assignment(
+        self, s: AsyncSession, family_id: int, a: Assignment, kind: str, slot: datetime, tz: ZoneInfo
+    ) -> Delivery:
+        prompt = self._library.prompts.get(a.prompt_id or "")
+        choice = await self._choose(s, family_id, slot.astimezone(tz).date())
+        child_id = choice[0].id if choice else None
+        if prompt is not None and choice is not None and choice[1].band != prompt.band:
+            # A library prompt for another band: address the child it was written for, if there is one.
+            view_children = (await s.scalars(select(Child).where(Child.family_id == family_id))).all()
+            day = slot.astimezone(tz).date()
+            fits = [
+                c
+                for c in view_children
+                if band_for(c.birth_year, c.birth_month, day, self._library.bands) == prompt.band
+            ]
+            child_id = fits[0].id if fits else child_id
+        d = Delivery(
+            family_id=family_id,
+            child_id=child_id,
+            prompt_id=prompt.id if prompt else None,
+            band=prompt.band if prompt else None,
+            skill=prompt.skill.value if prompt else None,
+            kind=kind,
+            slot_at=slot,
+            status="queued",
+            next_attempt_at=self._clock.now() if kind == "assigned" else slot,
+            assignment_id=a.id,
+            created_at=self._clock.now(),
+        )
+        s.add(d)
+        a.status = "delivered"
+        await s.flush()
+        return d
+
+    async def dispatch_assignments(self) -> int:
+        """Assignments that don't ride on a slot: 'send now', and the end-of-week fallback."""
+        now = self._clock.now()
+        made = 0
+        async with self._sessions() as s, s.begin():
+            q = (
+                select(Assignment)
+                .join(Family, Family.id == Assignment.family_id)
+                .where(
+                    Assignment.status == "pending",
+                    Assignment.deliver_at <= now,
+                    Family.active.is_(True),
+                )
+                .order_by(Assignment.deliver_at, Assignment.id)
+                .limit(200)
+            )
+            if self._pg:
+                q = q.with_for_update(skip_locked=True, of=Assignment)
+            for a in (await s.scalars(q)).all():
+                fam = await s.get(Family, a.family_id)
+                assert fam is not None
+                tz = ZoneInfo(fam.timezone)
+                week_over = now.astimezone(tz).date() >= a.week_start + timedelta(days=7)
+                paused = fam.paused_until is not None and fam.paused_until > now
+                if a.replaces_slot:
+                    # Rides on the family's next slot; only a week that ended without one expires it.
+                    if week_over:
+                        a.status = "expired"
+                    continue
+                if paused:
+                    if week_over:
+                        a.status = "expired"
+                    continue
+                slot = a.deliver_at
+                while await self._exists(s, fam.id, "assigned", slot):
+                    slot += timedelta(milliseconds=1)
+                await self._insert_assignment(s, fam.id, a, "assigned", slot, tz)
+                made += 1
+        return made
 
     async def _choose(self, s: AsyncSession, family_id: int, on: date) -> tuple[Child, Prompt] | None:
         children = (await s.scalars(select(Child).where(Child.family_id == family_id).order_by(Child.position))).all()
@@ -355,6 +452,24 @@ class DeliveryService:
             d.nudged_at = None
             return when
 
+    async def content_for(self, delivery_id: int) -> DeliveryContent | None:
+        """What a delivery shows: the library prompt or the therapist's own text, with who sent it."""
+        async with self._sessions() as s:
+            d = await s.get(Delivery, delivery_id)
+            if d is None:
+                return None
+            nick = await s.scalar(select(Child.nickname).where(Child.id == d.child_id)) if d.child_id else None
+            custom = note = sender = None
+            if d.assignment_id is not None:
+                a = await s.get(Assignment, d.assignment_id)
+                if a is not None:
+                    custom, note = a.custom_text, a.note
+                    sender = await s.scalar(select(Therapist.display_name).where(Therapist.id == a.therapist_id))
+        prompt = self._library.prompts.get(d.prompt_id or "")
+        if prompt is None and custom is None:
+            return None
+        return DeliveryContent(prompt, custom, note, sender, nick)
+
     # ---- history ----------------------------------------------------------------------------------------
 
     async def history(self, family_id: int, limit: int = 8) -> History:
@@ -387,11 +502,12 @@ class DeliveryService:
                 skipped += 1
             if len(recent) < limit and d.status == "sent":
                 p = self._library.prompts.get(d.prompt_id or "")
+                fallback = "A prompt from your therapist" if d.assignment_id else "A prompt"
                 recent.append(
                     HistoryItem(
                         delivery_id=d.id,
                         prompt_id=d.prompt_id,
-                        title=p.title if p else (d.prompt_id or "A prompt"),
+                        title=p.title if p else fallback,
                         skill=d.skill,
                         child_nickname=nick,
                         sent_at=d.sent_at,

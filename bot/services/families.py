@@ -8,13 +8,23 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
 from bot.content import Library
-from bot.db.models import Caregiver, Child, Delivery, Family, FsmRecord, Response
+from bot.db.models import (
+    Assignment,
+    Caregiver,
+    Child,
+    ClientInvite,
+    Delivery,
+    Family,
+    FsmRecord,
+    Response,
+    TherapistLink,
+)
 from bot.domain.bands import BirthCheck, band_for, validate_birth
 from bot.domain.schedule import CADENCE_DAYS, Cadence, next_slot
 
@@ -353,6 +363,11 @@ class FamilyService:
             delivery_ids = select(Delivery.id).where(Delivery.family_id == family_id)
             await s.execute(delete(Response).where(Response.delivery_id.in_(delivery_ids)))
             await s.execute(delete(Delivery).where(Delivery.family_id == family_id))
+            await s.execute(delete(Assignment).where(Assignment.family_id == family_id))
+            await s.execute(delete(TherapistLink).where(TherapistLink.family_id == family_id))
+            await s.execute(
+                update(ClientInvite).where(ClientInvite.used_by_family_id == family_id).values(used_by_family_id=None)
+            )
             await s.execute(delete(Child).where(Child.family_id == family_id))
             await s.execute(delete(Caregiver).where(Caregiver.family_id == family_id))
             await s.execute(delete(Family).where(Family.id == family_id))

@@ -1,0 +1,74 @@
+"""Measuring and printing helpers for the benchmarks.
+
+Speed is measured with tracemalloc off (it slows Python down several times); memory in a separate pass with
+it on. Peak memory is the peak of Python allocations made during the measured call, above what was live before.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+MIB = 1024 * 1024
+
+
+def timed(fn: Callable[[], T]) -> tuple[T, float]:
+    gc.collect()
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+async def atimed(fn: Callable[[], Awaitable[T]]) -> tuple[T, float]:
+    gc.collect()
+    start = time.perf_counter()
+    result = await fn()
+    return result, time.perf_counter() - start
+
+
+def traced(fn: Callable[[], T]) -> tuple[T, int]:
+    """Run ``fn`` under tracemalloc; returns its result and the peak bytes allocated during it."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        result = fn()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return result, peak - base
+
+
+async def atraced(fn: Callable[[], Awaitable[T]]) -> tuple[T, int]:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        result = await fn()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return result, peak - base
+
+
+def us(seconds: float, calls: int) -> str:
+    return f"{seconds / max(calls, 1) * 1e6:,.1f} µs/call"
+
+
+def mib(n: int) -> str:
+    return f"{n / MIB:,.2f} MiB"
+
+
+def report(title: str, rows: list[tuple[str, str]]) -> None:
+    """A compact two-column table: one line per figure, units in the value."""
+    width = max(len(name) for name, _ in rows)
+    print(f"\n── {title} " + "─" * max(0, 60 - len(title)))
+    for name, value in rows:
+        print(f"  {name.ljust(width)}  {value}")
