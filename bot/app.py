@@ -28,6 +28,7 @@ from bot.domain.matching import CrisisMatcher, SituationMatcher
 from bot.fsm_storage import SqlStorage
 from bot.handlers import build_router
 from bot.handlers.middlewares import CrisisMiddleware, PrivateOnlyMiddleware, WhoMiddleware
+from bot.handlers.therapist import sync_commands
 from bot.sender import RateLimiter, Sender
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService
@@ -42,6 +43,8 @@ COMMANDS = [
     ("pause", "Take a break"),
     ("resume", "Start again after a pause"),
     ("help_now", "Help with a hard moment"),
+    ("mytherapist", "Your therapist links"),
+    ("therapist", "Join as a family therapist"),
     ("help", "What I can do"),
     ("privacy", "What I store"),
     ("export", "Your data as a file"),
@@ -98,6 +101,10 @@ class App:
         await self.bot.set_my_commands(
             [BotCommand(command=c, description=d) for c, d in COMMANDS], scope=BotCommandScopeDefault()
         )
+        # Admins see their extra commands in their own chats only.
+        for admin in self.settings.admin_ids:
+            approved = await self.therapists.approved(admin)
+            await sync_commands(self.bot, admin, therapist=approved is not None, admin=True)
         self.scheduler.add_job(
             self.tick,
             IntervalTrigger(seconds=self.settings.tick_seconds),

@@ -415,6 +415,8 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
                 errors.append(ContentError(rel, None, f"two cards for {key}"))
             else:
                 _check_placeholders(f"card:{c.situation}/{c.band}", rel, c.lines, errors)
+                if any("{" in line for line in c.lines):
+                    errors.append(ContentError(rel, f"card:{c.situation}/{c.band}", "cards can't use {child}"))
                 cards[key] = c
 
     safety: SafetyFile | None = None

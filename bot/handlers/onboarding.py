@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.enums import ParseMode
-from aiogram.filters import CommandStart, StateFilter
+from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -17,28 +17,51 @@ from bot.domain.bands import BirthCheck
 from bot.domain.parsing import parse_birth_month, parse_time, parse_timezone
 from bot.domain.schedule import Cadence, in_quiet_hours
 from bot.handlers.states import Setup
+from bot.handlers.therapist import show_consent
 from bot.handlers.util import MAX_INPUT, cb_message, next_text, parse_int
 from bot.handlers.views import send_prompt_now, show_children, show_settings
 from bot.render import h
 from bot.sender import Sender
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService, Who, clean_nickname
+from bot.services.therapists import TherapistService
 
 router = Router(name="onboarding")
 HTML = ParseMode.HTML
 
 
+def invite_code(command: CommandObject | None) -> str | None:
+    args = (command.args or "") if command else ""
+    return args[2:] if args.startswith("c_") and len(args) > 2 else None
+
+
 @router.message(CommandStart())
-async def start(message: Message, state: FSMContext, who: Who | None, families: FamilyService) -> None:
+async def start(
+    message: Message,
+    state: FSMContext,
+    who: Who | None,
+    families: FamilyService,
+    therapists: TherapistService,
+    command: CommandObject | None = None,
+) -> None:
+    code = invite_code(command)
     if who is None:
         await state.clear()
+        if code:
+            # Remember the therapist's invite through consent and set-up, then show its consent screen.
+            await state.update_data(pending_invite=code)
         await message.answer(T.WELCOME, parse_mode=HTML, reply_markup=K.consent())
         return
     reactivated = await families.reactivate(who.telegram_id)
     if not who.onboarded:
+        if code:
+            await state.update_data(pending_invite=code)
         await resume_setup(message, state, who, families)
         return
     await state.clear()
+    if code:
+        await show_consent(message, code, therapists)
+        return
     view = await families.view(who.family_id)
     template = T.WELCOME_BACK if reactivated else T.ALREADY_SET_UP
     await message.answer(template.format(next=next_text(view)), parse_mode=HTML)
@@ -273,7 +296,12 @@ async def set_time(msg: Message, state: FSMContext, who: Who, families: FamilySe
 
 @router.callback_query(F.data.startswith("ob:c:"), StateFilter(Setup.days))
 async def days_button(
-    query: CallbackQuery, state: FSMContext, who: Who | None, families: FamilyService, library: Library
+    query: CallbackQuery,
+    state: FSMContext,
+    who: Who | None,
+    families: FamilyService,
+    library: Library,
+    therapists: TherapistService,
 ) -> None:
     raw = (query.data or "")[len("ob:c:") :]
     msg = cb_message(query)
@@ -287,6 +315,7 @@ async def days_button(
         await _back_to_settings(msg, state, who, families, f"📅 Days: {T.CADENCE_LABELS[raw]}.")
         return
     view = await families.finish_onboarding(who.family_id)
+    pending = (await state.get_data()).get("pending_invite")
     await state.clear()
     kids = ", ".join(
         f"{h(c.nickname) or 'your child'} ({library.band(c.band).name if c.band else '—'})" for c in view.children
@@ -300,6 +329,8 @@ async def days_button(
         f"First idea: <b>{next_text(view)}</b>.\n\n{T.FIRST_NOW_OFFER}"
     )
     await msg.answer(summary, parse_mode=HTML, reply_markup=K.first_now())
+    if isinstance(pending, str):
+        await show_consent(msg, pending, therapists)
 
 
 @router.callback_query(F.data.in_({"ob:first_now", "ob:first_wait"}))

@@ -16,3 +16,17 @@ class Notes(StatesGroup):
 
 class Pausing(StatesGroup):
     until = State()
+
+
+class TherapistRequest(StatesGroup):
+    name = State()
+    timezone = State()
+
+
+class AssignFlow(StatesGroup):
+    target = State()
+    source = State()
+    search = State()
+    own = State()
+    note = State()
+    when = State()

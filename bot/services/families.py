@@ -139,6 +139,10 @@ class FamilyService:
             children=children,
         )
 
+    async def share_notes(self, family_id: int) -> bool:
+        async with self._sessions() as s:
+            return bool(await s.scalar(select(Family.share_notes).where(Family.id == family_id)))
+
     # ---- consent and onboarding ----------------------------------------------------------------------
 
     async def agree(self, telegram_id: int, language_code: str | None) -> Who:

@@ -58,8 +58,9 @@ async def atraced(fn: Callable[[], Awaitable[T]]) -> tuple[T, int]:
     return result, peak - base
 
 
-def us(seconds: float, calls: int) -> str:
-    return f"{seconds / max(calls, 1) * 1e6:,.1f} µs/call"
+def us(seconds: float, calls: int, per: str = "call") -> str:
+    """Microseconds per call (or per whatever ``per`` names)."""
+    return f"{seconds / max(calls, 1) * 1e6:,.1f} µs/{per}"
 
 
 def mib(n: int) -> str:

@@ -33,9 +33,10 @@ async def onboard(
     at: str = "7pm",
     days: str = "Every day",
     first_now: bool = False,
+    start: str = "/start",
 ) -> None:
     tg.add_user(user, first_name="Ann")
-    await say(tg, user, "/start", "Is that OK with you?")
+    await say(tg, user, start, "Is that OK with you?")
     await tap(tg, user, "I agree", "Let's add your child")
     if nickname:
         await say(tg, user, nickname, "When was")
@@ -46,6 +47,8 @@ async def onboard(
     await say(tg, user, tz, "What time suits you")
     await say(tg, user, at, "How often")
     await tap(tg, user, days, "You're all set")
+    if start != "/start":
+        return  # an invite's consent screen follows set-up; the caller handles it
     if first_now:
         await tap(tg, user, "Yes, send one now", "Try saying")
     else:
