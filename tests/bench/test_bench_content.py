@@ -8,7 +8,7 @@ from bot.content import load_library
 from bot.content_check import run_check
 from tests.bench.util import mib, report, timed, traced
 
-REPEAT = 3
+REPEAT = 1
 
 
 @pytest.mark.bench
