@@ -155,6 +155,9 @@ def test_matching_speed(library: Library) -> None:
             ("situation match", f"{us(t_situation, N, 'message')}   ({N / t_situation:,.0f} messages/s)"),
             ("4096-char crisis", f"{us(t_big_crisis, LONG_REPEAT, 'message')}"),
             ("4096-char situation", f"{us(t_big_situation, LONG_REPEAT, 'message')}"),
-            ("peak memory", f"{mib(peak)} for {TRACED} messages (both matchers); {mib(peak_big)} for the 4096-char one"),
+            (
+                "peak memory",
+                f"{mib(peak)} for {TRACED} messages (both matchers); {mib(peak_big)} for the 4096-char one",
+            ),
         ],
     )

@@ -73,7 +73,10 @@ async def test_sender_drain_throughput(tg: FakeTelegram, db_url: str, clock: Fak
                 ("messages", f"{N} (one per chat, HTML + inline keyboard)"),
                 ("drain(limit=500)", f"{t_drain:.2f} s"),
                 ("throughput", f"{N / t_drain:,.0f} messages/s   {us(t_drain, N, 'message')}"),
-                ("peak memory", f"{mib(peak)} for drain(limit={TRACED})   (tracemalloc; includes the in-process fake server)"),
+                (
+                    "peak memory",
+                    f"{mib(peak)} for drain(limit={TRACED})   (tracemalloc; includes the in-process fake server)",
+                ),
             ],
         )
     finally:

@@ -16,7 +16,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 ADMIN, T = 900, 500
 
 
-async def _linked(sessions, clock, library, **plan):  # noqa: ANN001, ANN202
+async def _linked(sessions, clock, library, **plan):
     families, deliveries = services(sessions, clock, library)
     therapists = TherapistService(sessions, clock, library, frozenset({ADMIN}))
     who = await onboard(families, **plan)
@@ -30,7 +30,7 @@ async def _linked(sessions, clock, library, **plan):  # noqa: ANN001, ANN202
 
 
 async def test_this_week_rides_on_the_next_slot(sessions, clock, library) -> None:
-    _, deliveries, therapists, who, link = await _linked(sessions, clock, library, cadence=Cadence.three)
+    _, deliveries, therapists, _who, link = await _linked(sessions, clock, library, cadence=Cadence.three)
     # Monday 10:00; three a week means Tue, Thu, Sat at 19:30.
     assert await therapists.assign(T, [link.id], prompt_id=library.by_band["toddler"][5].id, note="hi")
     async with sessions() as s:
@@ -64,7 +64,7 @@ async def test_no_slot_left_falls_back_to_the_last_day_of_the_week(sessions, clo
 
 
 async def test_next_week_and_send_now(sessions, clock, library) -> None:
-    _, deliveries, therapists, _who, link = await _linked(sessions, clock, library, cadence=Cadence.weekly)
+    _, deliveries, therapists, _who, _link = await _linked(sessions, clock, library, cadence=Cadence.weekly)
     await therapists.assign(T, None, custom_text="Next week's idea, for everyone.", when=When.next_week)
     await therapists.assign(T, None, custom_text="Something to try tonight.", when=When.now)
     async with sessions() as s:
