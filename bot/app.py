@@ -167,6 +167,7 @@ def build_app(
         limiter or RateLimiter(settings.rate_per_second, settings.per_chat_interval),
         on_blocked=families.mark_blocked,
         content=deliveries.content_for,
+        grace=timedelta(minutes=settings.grace_minutes),
         nudge_delay=timedelta(minutes=settings.nudge_delay_minutes),
     )
 

@@ -300,7 +300,8 @@ def _read_yaml(path: Path, root: Path, errors: list[ContentError]) -> Any:
     rel = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            # The C parser when PyYAML has it: the same safe loading, several times faster.
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         errors.append(ContentError(rel, None, "file is missing"))
     except yaml.YAMLError as exc:

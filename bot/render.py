@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,10 @@ def fit(text: str, limit: int = TEXT_LIMIT) -> str:
     cut = text.rfind("\n", 0, limit - 2)
     if cut < limit // 2:
         cut = limit - 2
-    return text[:cut].rstrip() + "\n…"
+    head = text[:cut]
+    # Never leave half an entity (&am…) or half a tag (<b…) behind: Telegram would reject the message.
+    head = re.sub(r"&[#\w]*$|<[^>]*$", "", head)
+    return head.rstrip() + "\n…"
 
 
 def skill_label(skill: str | None) -> str:

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time as _time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.content import Library
 from bot.db.models import Caregiver, Child, Delivery, Family, Response
-from bot.domain.schedule import nudge_at
+from bot.domain.schedule import QUIET_END, in_quiet_hours, localize, nudge_at
 from bot.render import delivery_text, nudge_text, prompt_keyboard
 from bot.services.deliveries import DeliveryContent, is_postgres
 
@@ -97,8 +97,10 @@ class Sender:
         on_blocked: BlockedHook,
         content: ContentLookup,
         nudge_delay: timedelta = timedelta(hours=3),
+        grace: timedelta = timedelta(hours=2),
     ) -> None:
         self._content = content
+        self._grace = grace
         self._bot = bot
         self._sessions = sessions
         self._clock = clock
@@ -115,6 +117,10 @@ class Sender:
     async def _claim(self, limit: int, only_id: int | None = None) -> list[int]:
         now = self._clock.now()
         async with self._sessions() as s, s.begin():
+            # A row that waited past the grace window (downtime, a long 429 pause) is missed, not sent late.
+            stale = Delivery.status == "queued", Delivery.slot_at < now - self._grace
+            if await s.scalar(select(Delivery.id).where(*stale).limit(1)) is not None:
+                await s.execute(update(Delivery).where(*stale).values(status="missed", last_error="too late to send"))
             q = select(Delivery.id).where(Delivery.status == "queued", Delivery.next_attempt_at <= now)
             if only_id is not None:
                 q = q.where(Delivery.id == only_id)
@@ -148,10 +154,22 @@ class Sender:
         return sent
 
     async def send_now(self, delivery_id: int) -> bool:
+        """Send one queued delivery at once. False if it couldn't go yet; it stays queued for drain()."""
         if self.paused_until and self._clock.now() < self.paused_until:
             return False
         ids = await self._claim(1, only_id=delivery_id)
-        return bool(ids) and await self._send(ids[0]) == 1
+        if not ids:
+            return False
+        try:
+            return await self._send(ids[0]) == 1
+        except Exception as exc:
+            log.exception("delivery %d: unexpected error", ids[0])
+            await self._finish(ids[0], "failed", error=f"internal error: {type(exc).__name__}")
+            return False
+
+    async def status(self, delivery_id: int) -> str | None:
+        async with self._sessions() as s:
+            return await s.scalar(select(Delivery.status).where(Delivery.id == delivery_id))
 
     async def _load(self, s: AsyncSession, delivery_id: int) -> tuple[Delivery, Family, str | None, list[int]]:
         d = await s.get(Delivery, delivery_id)
@@ -298,6 +316,12 @@ class Sender:
                 q = q.with_for_update(skip_locked=True, of=Delivery)
             for d in (await s.scalars(q)).all():
                 fam = await s.get(Family, d.family_id)
+                if fam is not None:
+                    local = now.astimezone(ZoneInfo(fam.timezone))
+                    if in_quiet_hours(local.time()):
+                        # Due during quiet hours (after downtime, say): wait for the morning.
+                        d.nudge_due_at = _morning(local, ZoneInfo(fam.timezone))
+                        continue
                 answered = await s.scalar(select(Response.id).where(Response.delivery_id == d.id))
                 newer = await s.scalar(
                     select(Delivery.id).where(
@@ -343,3 +367,8 @@ class Sender:
                 .values(nudge_status=status, nudged_at=self._clock.now())
             )
         return 1 if status == "sent" else 0
+
+
+def _morning(local: datetime, tz: ZoneInfo) -> datetime:
+    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
+    return localize(day, QUIET_END, tz).astimezone(UTC)

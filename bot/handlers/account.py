@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.content import Library
 from bot.domain.parsing import parse_date
 from bot.handlers.states import Pausing, Setup
-from bot.handlers.util import cb_message, next_text, parse_int, when_local
+from bot.handlers.util import Fresh, ask, cb_message, next_text, parse_int, when_local
 from bot.handlers.views import show_children, show_settings
 from bot.render import RATING_LABELS, fit, h, skill_label
 from bot.services.deliveries import DeliveryService
@@ -178,7 +178,7 @@ async def pause_button(
         today = clock.now().astimezone(ZoneInfo(view.timezone)).date()
         await _pause_until(msg, who, families, today + timedelta(days=int(action)))
     elif action == "date":
-        await state.set_state(Pausing.until)
+        await ask(state, clock, Pausing.until)
         await msg.answer(T.PAUSE_ASK_DATE, parse_mode=HTML)
     elif action == "resume":
         await _resume(msg, who, families)
@@ -186,7 +186,7 @@ async def pause_button(
         await msg.answer(T.BUTTON_EXPIRED)
 
 
-@router.message(StateFilter(Pausing.until), F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(Pausing.until), F.text, ~F.text.startswith("/"), Fresh())
 async def pause_date(
     message: Message, state: FSMContext, who: Who | None, families: FamilyService, clock: Clock
 ) -> None:

@@ -109,12 +109,9 @@ async def nickname_skip(query: CallbackQuery, state: FSMContext, clock: Clock, f
     await ask_birth(query, state, clock, families, None)
 
 
-@router.message(StateFilter(Setup.nickname), F.text)
+@router.message(StateFilter(Setup.nickname), F.text, ~F.text.startswith("/"))
 async def nickname_typed(message: Message, state: FSMContext, clock: Clock, families: FamilyService) -> None:
     text = message.text or ""
-    if text.startswith("/"):
-        await message.answer(T.ASK_NICKNAME_MORE, reply_markup=K.skip_nickname())
-        return
     try:
         nick = clean_nickname(text[:MAX_INPUT])
     except ValueError:
@@ -168,7 +165,7 @@ async def birth_month(
     await save_child(msg, state, who, families, library, year, month)
 
 
-@router.message(StateFilter(Setup.birth), F.text)
+@router.message(StateFilter(Setup.birth), F.text, ~F.text.startswith("/"))
 async def birth_typed(
     message: Message, state: FSMContext, who: Who | None, families: FamilyService, library: Library
 ) -> None:
@@ -242,7 +239,7 @@ async def tz_button(query: CallbackQuery, state: FSMContext, who: Who | None, fa
     await set_tz(msg, state, who, families, zone)
 
 
-@router.message(StateFilter(Setup.timezone), F.text)
+@router.message(StateFilter(Setup.timezone), F.text, ~F.text.startswith("/"))
 async def tz_typed(message: Message, state: FSMContext, who: Who | None, families: FamilyService) -> None:
     zone = parse_timezone((message.text or "")[:100])
     if zone is None or who is None:
@@ -273,7 +270,7 @@ async def time_button(query: CallbackQuery, state: FSMContext, who: Who | None, 
     await set_time(msg, state, who, families, t.strftime("%H:%M"))
 
 
-@router.message(StateFilter(Setup.time), F.text)
+@router.message(StateFilter(Setup.time), F.text, ~F.text.startswith("/"))
 async def time_typed(message: Message, state: FSMContext, who: Who | None, families: FamilyService) -> None:
     t = parse_time((message.text or "")[:50])
     if t is None or who is None:

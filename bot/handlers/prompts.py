@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import F, Router
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
@@ -11,15 +13,16 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards as K
 from bot import texts as T
-from bot.content import Library
+from bot.clock import Clock
 from bot.handlers.states import Notes
-from bot.handlers.util import cb_message, parse_int, when_local
+from bot.handlers.util import Fresh, ask, cb_message, parse_int, when_local
 from bot.handlers.views import send_prompt_now
 from bot.render import delivery_text, h, prompt_keyboard, reflect_question, status_line
 from bot.sender import Sender
 from bot.services.deliveries import NOTE_MAX, DeliveryContent, DeliveryService
 from bot.services.families import FamilyService, Who
 
+log = logging.getLogger(__name__)
 router = Router(name="prompts")
 HTML = ParseMode.HTML
 
@@ -60,8 +63,10 @@ async def _refresh(
             reply_markup=prompt_keyboard(delivery_id, outcome),
         )
     except TelegramBadRequest as exc:
+        # "not modified" is normal on a repeated press; "not found" means the parent deleted the message.
+        # The answer is saved either way.
         if "message is not modified" not in exc.message:
-            raise
+            log.info("could not update a prompt message: %s", exc.message)
 
 
 @router.callback_query(F.data.startswith("d:"))
@@ -71,7 +76,7 @@ async def prompt_button(
     who: Who | None,
     deliveries: DeliveryService,
     families: FamilyService,
-    library: Library,
+    clock: Clock,
 ) -> None:
     parsed = _parse(query.data)
     if parsed is None:
@@ -117,24 +122,27 @@ async def prompt_button(
     if ans is None:
         await query.answer(T.NOT_SENT_YET)
         return
+    # Answer the press first: whatever happens to the edit, the button must not keep spinning.
+    thanks = {"t": T.THANKS_TRIED, "s": T.THANKS_SKIPPED}.get(action, "Thanks for telling me.")
+    await query.answer(thanks)
     await _refresh(query, content, delivery_id, ans.outcome, ans.rating)
-    if action == "t":
-        await query.answer(T.THANKS_TRIED)
-    elif action == "s":
-        await query.answer(T.THANKS_SKIPPED)
+    if action == "s":
         await state.clear()
-    else:
-        await query.answer("Thanks for telling me.")
+    elif action == "r":
         # Offer the reflection once: after the first rating, while there is no note yet.
         first_rating = d.response is None or d.response.rating is None
         if msg and content and ans.note is None and first_rating:
             reflect = h(reflect_question(content))
-            await state.set_state(Notes.awaiting)
-            await state.update_data(delivery_id=delivery_id)
-            await msg.answer(T.NOTE_ASK.format(reflect=reflect), parse_mode=HTML, reply_markup=K.note_skip(delivery_id))
+            shared = await families.share_notes(who.family_id)
+            await ask(state, clock, Notes.awaiting, delivery_id=delivery_id)
+            await msg.answer(
+                T.NOTE_ASK.format(reflect=reflect, privacy=T.NOTE_SHARED if shared else T.NOTE_PRIVATE),
+                parse_mode=HTML,
+                reply_markup=K.note_skip(delivery_id),
+            )
 
 
-@router.message(StateFilter(Notes.awaiting), F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(Notes.awaiting), F.text, ~F.text.startswith("/"), Fresh())
 async def note_typed(message: Message, state: FSMContext, who: Who | None, deliveries: DeliveryService) -> None:
     data = await state.get_data()
     delivery_id = data.get("delivery_id")

@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.content import SKILL_LABELS, Library, Skill
 from bot.domain.parsing import parse_timezone
 from bot.handlers.states import AssignFlow, TherapistRequest
-from bot.handlers.util import cb_message, parse_int, when_local
+from bot.handlers.util import Fresh, ask, cb_message, parse_int, when_local
 from bot.render import RATING_LABELS, fit, h
 from bot.services.families import FamilyService, Who
 from bot.services.therapists import CUSTOM_MAX, NOTE_MAX, InviteProblem, TherapistService, TherapistView, When
@@ -478,7 +478,7 @@ def _prompt_buttons(prompts: list[tuple[int, str]]) -> InlineKeyboardMarkup:
 
 @router.callback_query(F.data.startswith("as:"))
 async def assign_button(
-    query: CallbackQuery, state: FSMContext, therapists: TherapistService, library: Library
+    query: CallbackQuery, state: FSMContext, therapists: TherapistService, library: Library, clock: Clock
 ) -> None:
     msg = cb_message(query)
     t = await therapists.approved(query.from_user.id)
@@ -517,10 +517,10 @@ async def assign_button(
             reply_markup=K.kb([K.b(b.name, f"as:b:{b.id}") for b in library.bands]),
         )
     elif step == "src" and arg == "find":
-        await state.set_state(AssignFlow.search)
+        await ask(state, clock, AssignFlow.search)
         await msg.answer("Type a few words, like <i>sibling fight</i> or <i>bedtime fears</i>.", parse_mode=HTML)
     elif step == "src" and arg == "own":
-        await state.set_state(AssignFlow.own)
+        await ask(state, clock, AssignFlow.own)
         await msg.answer(f"Type the prompt as the family should read it (up to {CUSTOM_MAX} characters).")
     elif step == "b" and arg in library.by_band:
         skills = sorted({p.skill for p in library.by_band[arg]}, key=list(Skill).index)
@@ -541,7 +541,7 @@ async def assign_button(
             return
         prompt = library.prompts[shown[index]]
         await state.update_data(prompt_id=prompt.id, custom=None)
-        await _ask_note(msg, state, f"📚 {h(prompt.title)} ({library.band(prompt.band).name})")
+        await _ask_note(msg, state, clock, f"📚 {h(prompt.title)} ({library.band(prompt.band).name})")
     elif step == "nonote":
         await state.update_data(note=None)
         await state.set_state(AssignFlow.when)
@@ -552,8 +552,8 @@ async def assign_button(
         await msg.answer("That button has expired. Start again with /assign.")
 
 
-async def _ask_note(msg: Message, state: FSMContext, chosen: str) -> None:
-    await state.set_state(AssignFlow.note)
+async def _ask_note(msg: Message, state: FSMContext, clock: Clock, chosen: str) -> None:
+    await ask(state, clock, AssignFlow.note)
     await msg.answer(
         f"Chosen: {chosen}\n\nAdd a short note for the family? Type it (up to {NOTE_MAX} characters), or tap Skip.",
         parse_mode=HTML,
@@ -561,7 +561,7 @@ async def _ask_note(msg: Message, state: FSMContext, chosen: str) -> None:
     )
 
 
-@router.message(StateFilter(AssignFlow.search), F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(AssignFlow.search), F.text, ~F.text.startswith("/"), Fresh())
 async def assign_search(message: Message, state: FSMContext, therapists: TherapistService, library: Library) -> None:
     found = therapists.search((message.text or "")[:200])
     if not found:
@@ -574,8 +574,8 @@ async def assign_search(message: Message, state: FSMContext, therapists: Therapi
     )
 
 
-@router.message(StateFilter(AssignFlow.own), F.text, ~F.text.startswith("/"))
-async def assign_own(message: Message, state: FSMContext) -> None:
+@router.message(StateFilter(AssignFlow.own), F.text, ~F.text.startswith("/"), Fresh())
+async def assign_own(message: Message, state: FSMContext, clock: Clock) -> None:
     text = (message.text or "").strip()
     if len(text) > CUSTOM_MAX:
         await message.answer(f"That's {len(text)} characters; please keep it to {CUSTOM_MAX}.")
@@ -584,10 +584,10 @@ async def assign_own(message: Message, state: FSMContext) -> None:
         await message.answer("Could you write a little more, so the family knows what to try?")
         return
     await state.update_data(custom=text, prompt_id=None)
-    await _ask_note(message, state, "✍️ your own prompt")
+    await _ask_note(message, state, clock, "✍️ your own prompt")
 
 
-@router.message(StateFilter(AssignFlow.note), F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(AssignFlow.note), F.text, ~F.text.startswith("/"), Fresh())
 async def assign_note(message: Message, state: FSMContext) -> None:
     note = (message.text or "").strip()
     if len(note) > NOTE_MAX:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
+from bot.clock import Clock
 from bot.services.families import FamilyView
 
 MAX_INPUT = 1000
@@ -34,6 +39,31 @@ def cb_message(query: CallbackQuery) -> Message | None:
 
 def parse_int(part: str) -> int | None:
     """Callback fields are untrusted: only plain, bounded decimal numbers pass."""
-    if not part.isdigit() or len(part) > 12:
+    if not (part.isascii() and part.isdigit()) or len(part) > 12:
         return None
     return int(part)
+
+
+class Fresh(Filter):
+    """Matches only while a question we asked is recent. An old wait (a note asked for two days ago) is dropped,
+    so the text is handled like any other message instead of being stored as an answer to a stale question."""
+
+    def __init__(self, minutes: int = 30) -> None:
+        self.window = timedelta(minutes=minutes)
+
+    async def __call__(self, message: Message, state: FSMContext, clock: Clock) -> bool:
+        asked = (await state.get_data()).get("asked_at")
+        if isinstance(asked, str):
+            try:
+                if clock.now() - datetime.fromisoformat(asked) <= self.window:
+                    return True
+            except ValueError:
+                pass
+        await state.clear()
+        return False
+
+
+async def ask(state: FSMContext, clock: Clock, new_state: State, **data: Any) -> None:
+    """Enter a state that waits for typed text, remembering when we asked."""
+    await state.set_state(new_state)
+    await state.update_data(asked_at=clock.now().isoformat(), **data)

@@ -64,4 +64,6 @@ async def send_prompt_now(msg: Message, who: Who, deliveries: DeliveryService, s
         await msg.answer(T.NO_CHILD_IN_BAND)
         return
     if not await sender.send_now(delivery_id):
-        await msg.answer(T.PROMPT_SEND_FAILED)
+        # Still queued (Telegram asked us to slow down): it goes out shortly, so don't invite a second request.
+        queued = await sender.status(delivery_id) == "queued"
+        await msg.answer(T.PROMPT_ON_ITS_WAY if queued else T.PROMPT_SEND_FAILED)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -20,7 +20,15 @@ from bot.content import Library, Prompt
 from bot.db.models import Assignment, Child, Delivery, Family, Response, Therapist
 from bot.domain.bands import band_for
 from bot.domain.picking import ChildTurn, pick_child, pick_prompt
-from bot.domain.schedule import CADENCE_DAYS, QUIET_END, Cadence, in_quiet_hours, next_slot, week_streak
+from bot.domain.schedule import (
+    CADENCE_DAYS,
+    QUIET_END,
+    Cadence,
+    in_quiet_hours,
+    localize,
+    next_slot,
+    week_streak,
+)
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +132,13 @@ class DeliveryService:
                 q = q.with_for_update(skip_locked=True, of=Family)
             families = (await s.scalars(q)).all()
             for fam in families:
-                q_, m_ = await self._dispatch_family(s, fam, now)
+                try:
+                    # A savepoint per family: one family's problem must not hold back everyone else's prompt.
+                    async with s.begin_nested():
+                        q_, m_ = await self._dispatch_family(s, fam, now)
+                except Exception:
+                    log.exception("dispatch failed for family %d; it will be retried next tick", fam.id)
+                    continue
                 queued += q_
                 missed += m_
         if families:
@@ -138,11 +152,14 @@ class DeliveryService:
         assert slot is not None
         queued = missed = 0
         steps = 0
+        jumped = False
         while slot <= now:
             steps += 1
-            if steps > MAX_MISSED_PER_TICK:
-                # A very long outage: don't write a row for every slot of it.
-                slot = next_slot(now - self._grace, tz, fam.send_time, days)
+            if steps > MAX_MISSED_PER_TICK and not jumped:
+                # A very long outage: don't write a row for every slot of it. Jump once, never backwards;
+                # after the jump every slot is inside the grace window or ahead, so the loop ends.
+                jumped = True
+                slot = max(slot, next_slot(now - self._grace, tz, fam.send_time, days))
                 continue
             if fam.paused_until is not None and slot < fam.paused_until:
                 pass
@@ -273,13 +290,22 @@ class DeliveryService:
                 week_over = now.astimezone(tz).date() >= a.week_start + timedelta(days=7)
                 paused = fam.paused_until is not None and fam.paused_until > now
                 if a.replaces_slot:
-                    # Rides on the family's next slot; only a week that ended without one expires it.
                     if week_over:
                         a.status = "expired"
+                    elif now - a.deliver_at > self._grace:
+                        # Its slot passed unused (a pause, a missed slot, changed days): fall back to the
+                        # family's send time on the week's last day, as for a week with no slot left.
+                        last = localize(a.week_start + timedelta(days=6), fam.send_time, tz).astimezone(UTC)
+                        a.replaces_slot, a.deliver_at = False, max(last, now)
                     continue
                 if paused:
                     if week_over:
                         a.status = "expired"
+                    continue
+                local = now.astimezone(tz)
+                if in_quiet_hours(local.time()) and not _chosen_time(fam.send_time, local):
+                    # No message in quiet hours unless it's the family's own send time.
+                    a.deliver_at = _quiet_end(local, tz)
                     continue
                 slot = a.deliver_at
                 while await self._exists(s, fam.id, "assigned", slot):
@@ -442,10 +468,7 @@ class DeliveryService:
             when = now + LATER_DELAY
             local = when.astimezone(tz)
             if in_quiet_hours(local.time()):
-                day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
-                from bot.domain.schedule import localize
-
-                when = localize(day, QUIET_END, tz).astimezone(now.tzinfo)
+                when = _quiet_end(local, tz)
             d.remind_later = True
             d.nudge_due_at = when
             d.nudge_status = None
@@ -544,3 +567,15 @@ class DeliveryService:
                 .values(status="failed", last_error="interrupted mid-send; not retried to avoid a duplicate")
             )
             return int(res.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _quiet_end(local: datetime, tz: ZoneInfo) -> datetime:
+    """The end of the quiet hours that `local` falls in, in UTC."""
+    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
+    return localize(day, QUIET_END, tz).astimezone(UTC)
+
+
+def _chosen_time(send_time: time, local: datetime) -> bool:
+    """Within the family's own send-time minute window (they chose it, even inside quiet hours)."""
+    chosen = datetime.combine(local.date(), send_time, local.tzinfo)
+    return abs((local.replace(second=0, microsecond=0) - chosen).total_seconds()) < 15 * 60

@@ -23,6 +23,7 @@ from bot.db.models import (
     Family,
     FsmRecord,
     Response,
+    Therapist,
     TherapistLink,
 )
 from bot.domain.bands import BirthCheck, band_for, validate_birth
@@ -232,7 +233,9 @@ class FamilyService:
                 fam.cadence = Cadence(cadence).value
             if nudges_enabled is not None:
                 fam.nudges_enabled = nudges_enabled
-            if fam.onboarded_at is not None:
+            # Toggling reminders must not move a slot that is due but not yet dispatched.
+            plan_changed = timezone is not None or send_time is not None or cadence is not None
+            if fam.onboarded_at is not None and plan_changed:
                 self._reschedule(fam)
             return self._view(fam)
 
@@ -328,13 +331,50 @@ class FamilyService:
                     .order_by(Delivery.slot_at)
                 )
             ).all()
+            links = (
+                await s.execute(
+                    select(TherapistLink, Therapist.display_name)
+                    .join(Therapist, Therapist.id == TherapistLink.therapist_id)
+                    .where(TherapistLink.family_id == family_id)
+                )
+            ).all()
+            assignments = (
+                await s.execute(
+                    select(Assignment, Therapist.display_name)
+                    .join(Therapist, Therapist.id == Assignment.therapist_id)
+                    .where(Assignment.family_id == family_id)
+                    .order_by(Assignment.id)
+                )
+            ).all()
             return {
                 "exported_at": _iso(self._clock.now()),
+                "therapist_links": [
+                    {
+                        "therapist": name,
+                        "status": link.status,
+                        "accepted_at": _iso(link.accepted_at),
+                        "revoked_at": _iso(link.revoked_at),
+                    }
+                    for link, name in links
+                ],
+                "assignments_received": [
+                    {
+                        "id": a.id,
+                        "from": name,
+                        "prompt_id": a.prompt_id,
+                        "text": a.custom_text,
+                        "note": a.note,
+                        "week_start": a.week_start.isoformat(),
+                        "status": a.status,
+                    }
+                    for a, name in assignments
+                ],
                 "family": {
                     "timezone": fam.timezone,
                     "send_time": fam.send_time.strftime("%H:%M"),
                     "days": fam.cadence,
                     "nudges": fam.nudges_enabled,
+                    "share_notes_with_therapists": fam.share_notes,
                     "paused_until": _iso(fam.paused_until),
                     "active": fam.active,
                     "created_at": _iso(fam.created_at),
@@ -409,6 +449,7 @@ def _delivery_json(d: Delivery) -> dict[str, Any]:
         "status": d.status,
         "sent_at": _iso(d.sent_at),
         "nudge": d.nudge_status,
+        "assignment_id": d.assignment_id,
         "response": None
         if r is None
         else {

@@ -22,6 +22,7 @@ from bot.clock import Clock
 from bot.content import Library, Prompt
 from bot.db.models import Assignment, ClientInvite, Delivery, Family, Response, Therapist, TherapistLink
 from bot.domain.schedule import CADENCE_DAYS, Cadence, localize, next_slot
+from bot.render import fit
 
 INVITE_TTL = timedelta(days=7)
 INVITE_BYTES = 16  # 128 bits, above the 96 the design asks for
@@ -377,14 +378,19 @@ class TherapistService:
                 out.append(self._summary(link, await self._rows(s, link, since)))
             return out
 
-    async def _title(self, s: AsyncSession, d: Delivery) -> tuple[str, bool]:
+    async def _title(self, s: AsyncSession, d: Delivery, therapist_id: int) -> tuple[str, bool]:
+        """The title, and whether this therapist sent it. Another therapist's own words stay theirs."""
+        mine = False
         if d.assignment_id is not None:
             a = await s.get(Assignment, d.assignment_id)
+            mine = a is not None and a.therapist_id == therapist_id
             if a is not None and a.custom_text:
+                if not mine:
+                    return "A prompt from another therapist", False
                 first = a.custom_text.strip().splitlines()[0]
                 return (first[:57] + "…" if len(first) > 58 else first), True
         p = self._library.prompts.get(d.prompt_id or "")
-        return (p.title if p else "A prompt"), d.assignment_id is not None
+        return (p.title if p else "A prompt"), mine
 
     async def client(self, therapist_id: int, link_id: int) -> ClientDetail | None:
         async with self._sessions() as s:
@@ -396,7 +402,7 @@ class TherapistService:
             rows = await self._rows(s, link)
             items = []
             for d, r in rows[:30]:
-                title, mine = await self._title(s, d)
+                title, mine = await self._title(s, d, therapist_id)
                 items.append(
                     ClientItem(
                         sent_at=d.sent_at,
@@ -418,7 +424,7 @@ class TherapistService:
                 fam = await s.get(Family, link.family_id)
                 share = bool(fam and fam.share_notes)
                 for d, r in await self._rows(s, link):
-                    title, mine = await self._title(s, d)
+                    title, mine = await self._title(s, d, therapist_id)
                     w.writerow(
                         [
                             _csv_safe(self._label(link)),
@@ -528,7 +534,7 @@ class TherapistService:
                         f"skipped {summary.skipped}"
                     )
                 lines += ["", "Details: /clients · CSV: /report"]
-                out.append((t.telegram_id, "\n".join(lines)))
+                out.append((t.telegram_id, fit("\n".join(lines))))
         return out
 
 

@@ -22,7 +22,7 @@ from tests.bench.util import atimed, atraced, mib, report, us
 from tests.fakebot import FakeTelegram
 
 N = 300
-TRACED = 100
+TRACED = 50
 
 
 @pytest.mark.bench
@@ -37,7 +37,8 @@ async def test_sender_drain_throughput(tg: FakeTelegram, db_url: str, clock: Fak
         for uid in seeded.telegram_ids:
             tg.add_user(uid)
         clock.set(due_at + timedelta(minutes=1))
-        queued = (await DeliveryService(sessions, clock, library).dispatch_due(batch=N)).queued
+        deliveries = DeliveryService(sessions, clock, library)
+        queued = (await deliveries.dispatch_due(batch=N)).queued
         assert queued == N
 
         blocked: list[int] = []
@@ -46,7 +47,7 @@ async def test_sender_drain_throughput(tg: FakeTelegram, db_url: str, clock: Fak
             blocked.append(chat)
 
         limiter = RateLimiter(rate=1000, per_chat_interval=0)
-        sender = Sender(bot, sessions, clock, library, limiter, on_blocked=on_blocked)
+        sender = Sender(bot, sessions, clock, library, limiter, on_blocked=on_blocked, content=deliveries.content_for)
 
         sent, t_drain = await atimed(lambda: sender.drain(limit=500))
         assert sent == N

@@ -96,7 +96,8 @@ async def test_free_text_gets_the_menu_and_long_text_a_kind_answer(tg: FakeTeleg
 
 async def test_crisis_text_gets_resources_and_is_not_stored(tg: FakeTelegram, app: App) -> None:
     await onboard(tg, ANN, first_now=True)
-    await tap(tg, ANN, "We tried it", None)
+    await tg.press_button(ANN, "We tried it")
+    await tg.wait_for(ANN, lambda m: m.edited and "Went well" in str(m.buttons))
     await tg.press_button(ANN, "Went well")
     await tg.wait_for(ANN, has("reply with one line"))
     crisis = "honestly some days I want to kill myself"

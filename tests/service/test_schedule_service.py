@@ -199,3 +199,14 @@ async def test_inactive_family_is_not_dispatched_and_start_reactivates(sessions,
     assert await families.reactivate(who.telegram_id)
     view = await families.view(who.family_id)
     assert view.active and view.next_send_at == datetime(2026, 3, 3, 19, 30, tzinfo=BERLIN).astimezone(UTC)
+
+
+async def test_a_very_long_outage_ends_in_one_tick(sessions, clock, library) -> None:
+    families, deliveries = services(sessions, clock, library)
+    who = await onboard(families)
+    # Back after 100 days, half an hour after a slot: inside the grace window of that slot.
+    clock.set(datetime(2026, 6, 10, 19, 30, tzinfo=BERLIN))
+    result = await asyncio.wait_for(deliveries.dispatch_due(), 10)
+    assert result.queued == 1 and 1 <= result.missed <= 61
+    view = await families.view(who.family_id)
+    assert view.next_send_at == datetime(2026, 6, 11, 19, 30, tzinfo=BERLIN).astimezone(UTC)
