@@ -90,6 +90,15 @@ def status_line(outcome: str | None, rating: int | None) -> str | None:
     return None
 
 
+def outcome_label(outcome: str | None, rating: int | None, unanswered: str = "· no answer yet") -> str:
+    """One line's worth of what happened with a prompt, for /history and a therapist's client view."""
+    if outcome == "tried":
+        return "✅ tried" + (f" · {RATING_LABELS[rating]}" if rating in RATING_LABELS else "")
+    if outcome == "skipped":
+        return "⏭ skipped"
+    return unanswered
+
+
 def cb(action: str, delivery_id: int, arg: int | None = None) -> str:
     return f"d:{action}:{delivery_id}" + (f":{arg}" if arg is not None else "")
 

@@ -20,7 +20,7 @@ from bot.domain.parsing import parse_date
 from bot.handlers.states import Pausing, Setup
 from bot.handlers.util import Fresh, ask, cb_message, next_text, parse_int, when_local
 from bot.handlers.views import show_children, show_settings
-from bot.render import RATING_LABELS, fit, h, skill_label
+from bot.render import fit, h, outcome_label, skill_label
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService, Who
 
@@ -57,13 +57,7 @@ async def history(
     for item in hist.recent:
         when = when_local(item.sent_at or item.slot_at, view.timezone).split(" at ")[0]
         for_whom = f" ({h(item.child_nickname)})" if item.child_nickname else ""
-        if item.outcome == "tried":
-            result = "✅ tried" + (f" · {RATING_LABELS[item.rating]}" if item.rating else "")
-        elif item.outcome == "skipped":
-            result = "⏭ skipped"
-        else:
-            result = "· no answer yet"
-        lines.append(f"• {when} — {h(item.title)}{for_whom} — {result}")
+        lines.append(f"• {when} — {h(item.title)}{for_whom} — {outcome_label(item.outcome, item.rating)}")
     lines.append("")
     if hist.tried_by_skill:
         lines.append("<b>Tried, by skill:</b>")

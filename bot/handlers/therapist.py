@@ -29,7 +29,7 @@ from bot.content import SKILL_LABELS, Library, Skill
 from bot.domain.parsing import parse_timezone
 from bot.handlers.states import AssignFlow, TherapistRequest
 from bot.handlers.util import Fresh, ask, cb_message, parse_int, when_local
-from bot.render import RATING_LABELS, fit, h
+from bot.render import fit, h, outcome_label
 from bot.services.families import FamilyService, Who
 from bot.services.therapists import CUSTOM_MAX, NOTE_MAX, InviteProblem, TherapistService, TherapistView, When
 
@@ -416,12 +416,7 @@ async def client_button(query: CallbackQuery, therapists: TherapistService) -> N
     for item in detail.items:
         when = when_local(item.sent_at, t.timezone).split(" at ")[0]
         mark = "🧑‍⚕️ " if item.from_therapist else ""
-        if item.outcome == "tried":
-            result = "✅ tried" + (f" · {RATING_LABELS[item.rating]}" if item.rating else "")
-        elif item.outcome == "skipped":
-            result = "⏭ skipped"
-        else:
-            result = "· no answer"
+        result = outcome_label(item.outcome, item.rating, "· no answer")
         lines.append(f"• {when} — {mark}{h(item.title)} — {result}")
         if item.note:
             lines.append(f"   📝 <i>{h(item.note)}</i>")
