@@ -163,7 +163,6 @@ def build_app(
         bot,
         sessions,
         clock,
-        library,
         limiter or RateLimiter(settings.rate_per_second, settings.per_chat_interval),
         on_blocked=families.mark_blocked,
         content=deliveries.content_for,

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time as _time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
@@ -28,9 +28,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.content import Library
-from bot.db.models import Caregiver, Child, Delivery, Family, Response
-from bot.domain.schedule import QUIET_END, in_quiet_hours, localize, nudge_at
+from bot.db.models import Caregiver, Delivery, Family, Response
+from bot.domain.schedule import end_of_quiet, in_quiet_hours, nudge_at
 from bot.render import delivery_text, nudge_text, prompt_keyboard
 from bot.services.deliveries import DeliveryContent, is_postgres
 
@@ -92,7 +91,6 @@ class Sender:
         bot: Bot,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        library: Library,
         limiter: RateLimiter,
         on_blocked: BlockedHook,
         content: ContentLookup,
@@ -104,7 +102,6 @@ class Sender:
         self._bot = bot
         self._sessions = sessions
         self._clock = clock
-        self._library = library
         self._limiter = limiter
         self._on_blocked = on_blocked
         self._nudge_delay = nudge_delay
@@ -171,12 +168,11 @@ class Sender:
         async with self._sessions() as s:
             return await s.scalar(select(Delivery.status).where(Delivery.id == delivery_id))
 
-    async def _load(self, s: AsyncSession, delivery_id: int) -> tuple[Delivery, Family, str | None, list[int]]:
+    async def _load(self, s: AsyncSession, delivery_id: int) -> tuple[Delivery, Family, list[int]]:
         d = await s.get(Delivery, delivery_id)
         assert d is not None
         fam = await s.get(Family, d.family_id)
         assert fam is not None
-        nick = await s.scalar(select(Child.nickname).where(Child.id == d.child_id)) if d.child_id else None
         chats = list(
             (
                 await s.scalars(
@@ -186,11 +182,11 @@ class Sender:
                 )
             ).all()
         )
-        return d, fam, nick, chats
+        return d, fam, chats
 
     async def _send(self, delivery_id: int) -> int:
         async with self._sessions() as s:
-            _d, fam, _nick, chats = await self._load(s, delivery_id)
+            _d, fam, chats = await self._load(s, delivery_id)
         content = await self._content(delivery_id)
         if content is None or not chats or not fam.active:
             why = "prompt no longer in the library" if content is None else "no reachable caregiver"
@@ -320,7 +316,7 @@ class Sender:
                     local = now.astimezone(ZoneInfo(fam.timezone))
                     if in_quiet_hours(local.time()):
                         # Due during quiet hours (after downtime, say): wait for the morning.
-                        d.nudge_due_at = _morning(local, ZoneInfo(fam.timezone))
+                        d.nudge_due_at = end_of_quiet(local, ZoneInfo(fam.timezone))
                         continue
                 answered = await s.scalar(select(Response.id).where(Response.delivery_id == d.id))
                 newer = await s.scalar(
@@ -344,7 +340,7 @@ class Sender:
 
     async def _send_nudge(self, delivery_id: int) -> int:
         async with self._sessions() as s:
-            d, _fam, _nick, chats = await self._load(s, delivery_id)
+            d, _fam, chats = await self._load(s, delivery_id)
         content = await self._content(delivery_id)
         if d.remind_later and content is not None:
             text = delivery_text(content, header="⏰ <i>Here it is again, as you asked.</i>\n")
@@ -367,8 +363,3 @@ class Sender:
                 .values(nudge_status=status, nudged_at=self._clock.now())
             )
         return 1 if status == "sent" else 0
-
-
-def _morning(local: datetime, tz: ZoneInfo) -> datetime:
-    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
-    return localize(day, QUIET_END, tz).astimezone(UTC)

@@ -169,6 +169,11 @@ def nudge_at(
     local = target.astimezone(tz)
     if not in_quiet_hours(local.time(), quiet_start, quiet_end):
         return target
+    return end_of_quiet(local, tz, quiet_end)
+
+
+def end_of_quiet(local: datetime, tz: ZoneInfo, quiet_end: time = QUIET_END) -> datetime:
+    """The end of the quiet hours that ``local`` (a local time inside them) falls in, as aware UTC."""
     end = quiet_end.replace(tzinfo=None)
     day = local.date() if local.time() < end else local.date() + _DAY
     return localize(day, end, tz).astimezone(UTC)

@@ -343,10 +343,6 @@ async def show_links(msg: Message, who: Who, therapists: TherapistService, share
     await msg.answer("\n".join(lines), parse_mode=HTML, reply_markup=K.kb(*buttons))
 
 
-async def _share_notes(who: Who, families: FamilyService) -> bool:
-    return await families.share_notes(who.family_id)
-
-
 @router.message(Command("mytherapist"))
 async def mytherapist_cmd(
     message: Message, who: Who | None, therapists: TherapistService, families: FamilyService
@@ -354,7 +350,7 @@ async def mytherapist_cmd(
     if who is None or not who.onboarded:
         await message.answer("Let's get you set up first: tap /start.")
         return
-    await show_links(message, who, therapists, await _share_notes(who, families))
+    await show_links(message, who, therapists, await families.share_notes(who.family_id))
 
 
 @router.callback_query(F.data.startswith("lk:rv:") | (F.data == "lk:notes"))
@@ -366,7 +362,7 @@ async def link_button(
         await query.answer("That button isn't one of yours.", show_alert=True)
         return
     if query.data == "lk:notes":
-        share = not await _share_notes(who, families)
+        share = not await families.share_notes(who.family_id)
         await therapists.set_share_notes(who.family_id, share)
         await query.answer("Notes are shared now." if share else "Notes are private now.")
         await show_links(msg, who, therapists, share)

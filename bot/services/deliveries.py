@@ -22,8 +22,8 @@ from bot.domain.bands import band_for
 from bot.domain.picking import ChildTurn, pick_child, pick_prompt
 from bot.domain.schedule import (
     CADENCE_DAYS,
-    QUIET_END,
     Cadence,
+    end_of_quiet,
     in_quiet_hours,
     localize,
     next_slot,
@@ -213,11 +213,11 @@ class DeliveryService:
         if choice is None:
             log.warning("family %d has no child in any band on %s; slot skipped", fam.id, slot.date())
             return False
-        child, prompt = choice
+        child_id, prompt = choice
         s.add(
             Delivery(
                 family_id=fam.id,
-                child_id=child.id,
+                child_id=child_id,
                 prompt_id=prompt.id,
                 band=prompt.band,
                 skill=prompt.skill.value,
@@ -235,18 +235,13 @@ class DeliveryService:
         self, s: AsyncSession, family_id: int, a: Assignment, kind: str, slot: datetime, tz: ZoneInfo
     ) -> Delivery:
         prompt = self._library.prompts.get(a.prompt_id or "")
-        choice = await self._choose(s, family_id, slot.astimezone(tz).date())
-        child_id = choice[0].id if choice else None
-        if prompt is not None and choice is not None and choice[1].band != prompt.band:
+        turns = await self._turns(s, family_id, slot.astimezone(tz).date())
+        turn = pick_child(turns)
+        child_id = turn.child_id if turn else None
+        if prompt is not None and turn is not None and turn.band != prompt.band:
             # A library prompt for another band: address the child it was written for, if there is one.
-            view_children = (await s.scalars(select(Child).where(Child.family_id == family_id))).all()
-            day = slot.astimezone(tz).date()
-            fits = [
-                c
-                for c in view_children
-                if band_for(c.birth_year, c.birth_month, day, self._library.bands) == prompt.band
-            ]
-            child_id = fits[0].id if fits else child_id
+            fits = [t.child_id for t in turns if t.band == prompt.band]
+            child_id = fits[0] if fits else child_id
         d = Delivery(
             family_id=family_id,
             child_id=child_id,
@@ -305,7 +300,7 @@ class DeliveryService:
                 local = now.astimezone(tz)
                 if in_quiet_hours(local.time()) and not _chosen_time(fam.send_time, local):
                     # No message in quiet hours unless it's the family's own send time.
-                    a.deliver_at = _quiet_end(local, tz)
+                    a.deliver_at = end_of_quiet(local, tz)
                     continue
                 slot = a.deliver_at
                 while await self._exists(s, fam.id, "assigned", slot):
@@ -314,10 +309,11 @@ class DeliveryService:
                 made += 1
         return made
 
-    async def _choose(self, s: AsyncSession, family_id: int, on: date) -> tuple[Child, Prompt] | None:
+    async def _turns(self, s: AsyncSession, family_id: int, on: date) -> list[ChildTurn]:
+        """Each child with its band on `on` and its last prompt, in the family's order."""
         children = (await s.scalars(select(Child).where(Child.family_id == family_id).order_by(Child.position))).all()
         if not children:
-            return None
+            return []
         last = dict(
             (
                 await s.execute(
@@ -327,7 +323,7 @@ class DeliveryService:
                 )
             ).all()
         )
-        turns = [
+        return [
             ChildTurn(
                 child_id=c.id,
                 band=band_for(c.birth_year, c.birth_month, on, self._library.bands),
@@ -336,7 +332,10 @@ class DeliveryService:
             )
             for c in children
         ]
-        turn = pick_child(turns)
+
+    async def _choose(self, s: AsyncSession, family_id: int, on: date) -> tuple[int, Prompt] | None:
+        """The child whose turn it is, and the next prompt for them."""
+        turn = pick_child(await self._turns(s, family_id, on))
         if turn is None or turn.band is None:
             return None
         library = self._library.by_band.get(turn.band) or []
@@ -353,9 +352,7 @@ class DeliveryService:
                 .order_by(Delivery.slot_at, Delivery.id)
             )
         ).all()
-        prompt = pick_prompt(library, [h for h in history if h])
-        child = next(c for c in children if c.id == turn.child_id)
-        return child, prompt
+        return turn.child_id, pick_prompt(library, [h for h in history if h])
 
     async def create_now(self, family_id: int) -> int | None:
         """A prompt on request (/prompt): the next in sequence, queued for immediate sending."""
@@ -367,7 +364,7 @@ class DeliveryService:
             choice = await self._choose(s, family_id, now.astimezone(ZoneInfo(fam.timezone)).date())
             if choice is None:
                 return None
-            child, prompt = choice
+            child_id, prompt = choice
             # On-demand prompts share the (family, kind, slot) key; two requests in one instant take the next one.
             latest = await s.scalar(
                 select(func.max(Delivery.slot_at)).where(Delivery.family_id == family_id, Delivery.kind == "now")
@@ -375,7 +372,7 @@ class DeliveryService:
             slot = max(now, latest + timedelta(milliseconds=1)) if latest else now
             d = Delivery(
                 family_id=family_id,
-                child_id=child.id,
+                child_id=child_id,
                 prompt_id=prompt.id,
                 band=prompt.band,
                 skill=prompt.skill.value,
@@ -468,7 +465,7 @@ class DeliveryService:
             when = now + LATER_DELAY
             local = when.astimezone(tz)
             if in_quiet_hours(local.time()):
-                when = _quiet_end(local, tz)
+                when = end_of_quiet(local, tz)
             d.remind_later = True
             d.nudge_due_at = when
             d.nudge_status = None
@@ -567,12 +564,6 @@ class DeliveryService:
                 .values(status="failed", last_error="interrupted mid-send; not retried to avoid a duplicate")
             )
             return int(res.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def _quiet_end(local: datetime, tz: ZoneInfo) -> datetime:
-    """The end of the quiet hours that `local` falls in, in UTC."""
-    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
-    return localize(day, QUIET_END, tz).astimezone(UTC)
 
 
 def _chosen_time(send_time: time, local: datetime) -> bool:

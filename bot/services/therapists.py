@@ -22,7 +22,7 @@ from bot.clock import Clock
 from bot.content import Library, Prompt
 from bot.db.models import Assignment, ClientInvite, Delivery, Family, Response, Therapist, TherapistLink
 from bot.domain.schedule import CADENCE_DAYS, Cadence, localize, next_slot
-from bot.render import fit
+from bot.render import fit, h
 
 INVITE_TTL = timedelta(days=7)
 INVITE_BYTES = 16  # 128 bits, above the 96 the design asks for
@@ -530,8 +530,7 @@ class TherapistService:
                 for link in links:
                     summary = self._summary(link, await self._rows(s, link, now - timedelta(days=7)))
                     lines.append(
-                        f"• {_html(summary.label)}: sent {summary.sent}, tried {summary.tried}, "
-                        f"skipped {summary.skipped}"
+                        f"• {h(summary.label)}: sent {summary.sent}, tried {summary.tried}, skipped {summary.skipped}"
                     )
                 lines += ["", "Details: /clients · CSV: /report"]
                 out.append((t.telegram_id, fit("\n".join(lines))))
@@ -554,12 +553,6 @@ def plan_assignment(fam: Family, when: When, now: datetime) -> tuple[date, datet
         return week, slot, True
     last = localize(week + timedelta(days=6), fam.send_time, tz).astimezone(UTC)
     return week, max(last, now), False
-
-
-def _html(text: str) -> str:
-    from html import escape
-
-    return escape(text, quote=False)
 
 
 def _csv_safe(text: str | None) -> str:

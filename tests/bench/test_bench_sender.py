@@ -47,7 +47,7 @@ async def test_sender_drain_throughput(tg: FakeTelegram, db_url: str, clock: Fak
             blocked.append(chat)
 
         limiter = RateLimiter(rate=1000, per_chat_interval=0)
-        sender = Sender(bot, sessions, clock, library, limiter, on_blocked=on_blocked, content=deliveries.content_for)
+        sender = Sender(bot, sessions, clock, limiter, on_blocked=on_blocked, content=deliveries.content_for)
 
         sent, t_drain = await atimed(lambda: sender.drain(limit=500))
         assert sent == N
