@@ -54,16 +54,16 @@ SKILL_LABELS: dict[Skill, str] = {
 
 
 class Empathy(StrEnum):
-    """The kind of empathy a prompt builds."""
+    """The kind of empathy a prompt practises: the three kinds the project's source essays describe."""
 
-    cognitive = "cognitive"  # understanding another's view
-    emotional = "emotional"  # feeling with them
+    cognitive = "cognitive"  # seeing another's view
+    affective = "affective"  # feeling with someone
     compassionate = "compassionate"  # acting to help
 
 
 EMPATHY_LABELS: dict[Empathy, str] = {
-    Empathy.cognitive: "understanding another's view",
-    Empathy.emotional: "feeling with someone",
+    Empathy.cognitive: "seeing another's view",
+    Empathy.affective: "feeling with someone",
     Empathy.compassionate: "acting to help",
 }
 
@@ -124,13 +124,25 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class Minimums(_Strict):
+    """What the checker enforces for a band, counted over its scheduled prompts (content/README.md)."""
+
+    scheduled: int = Field(default=1, ge=1)
+    per_age: int = Field(default=1, ge=1)
+    per_skill: int = Field(default=1, ge=1)
+    calm_repair: int = Field(default=0, ge=0)
+    strategy_share: float = Field(default=0.0, ge=0.0, le=1.0)
+    age_ranged_share: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
 class Band(_Strict):
     id: str
     name: str
     min_years: int = Field(ge=0, le=25)
     max_years: int = Field(ge=0, le=25)
     focus: str
-    min_prompts: int = Field(default=12, ge=1)
+    strategy: str | None = None  # the band's own strategy; prompts using it carry `strategy: true`
+    minimums: Minimums = Minimums()
     core_skills: tuple[Skill, ...] = ()
 
     @model_validator(mode="after")
@@ -138,6 +150,15 @@ class Band(_Strict):
         if self.max_years < self.min_years:
             raise ValueError("max_years is below min_years")
         return self
+
+    @property
+    def min_months(self) -> int:
+        return self.min_years * 12
+
+    @property
+    def max_months(self) -> int:
+        """The last month of age in the band: a child of max_years and 11 months still belongs to it."""
+        return self.max_years * 12 + 11
 
 
 class BandsFile(_Strict):
@@ -165,9 +186,14 @@ class Prompt(_Strict):
     why: str = Field(min_length=10, max_length=320)
     empathy: Empathy
     reflect: str = Field(min_length=5, max_length=200)
-    minutes: int = Field(ge=1, le=15)
+    minutes: int = Field(ge=1, le=10)
     anchor: Anchor
     tags: tuple[str, ...] = Field(min_length=1)
+    level: int = Field(default=1, ge=1, le=3)  # 1 easier .. 3 harder; sequencing in bot.domain.picking
+    min_age: int | None = Field(default=None, ge=0, le=300)  # months
+    max_age: int | None = Field(default=None, ge=0, le=300)
+    strategy: bool = False  # uses the band's own strategy (bands.yaml)
+    situation: str | None = None  # set: offered in the moment for that situation, never on the timer
 
     @field_validator("id")
     @classmethod
@@ -183,6 +209,30 @@ class Prompt(_Strict):
         if unknown:
             raise ValueError(f"unknown tags {unknown}; allowed: {sorted(TAGS)}")
         return v
+
+    @field_validator("situation")
+    @classmethod
+    def _situation(cls, v: str | None) -> str | None:
+        if v is not None and v not in SITUATIONS:
+            raise ValueError(f"unknown situation {v!r}; allowed: {list(SITUATIONS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _ages(self) -> Prompt:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError(f"min_age {self.min_age} is above max_age {self.max_age}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "situation" if self.situation else "scheduled"
+
+    @property
+    def age_ranged(self) -> bool:
+        return self.min_age is not None or self.max_age is not None
+
+    def fits_age(self, months: int) -> bool:
+        return (self.min_age is None or months >= self.min_age) and (self.max_age is None or months <= self.max_age)
 
     def text_fields(self) -> dict[str, str]:
         return {
@@ -277,6 +327,14 @@ class Library:
                 return b
         raise KeyError(band_id)
 
+    def scheduled(self, band_id: str) -> list[Prompt]:
+        """The band's prompts that may go on the timer, in library order."""
+        return [p for p in self.by_band.get(band_id, []) if p.situation is None]
+
+    def for_situation(self, band_id: str, situation: str) -> list[Prompt]:
+        """The band's situation prompts for one situation, in library order."""
+        return [p for p in self.by_band.get(band_id, []) if p.situation == situation]
+
 
 FALLBACK_NAMES = {"teen": "your teen"}
 
@@ -325,21 +383,12 @@ def _check_placeholders(prompt_id: str | None, rel: str, texts: Iterable[str], e
             errors.append(ContentError(rel, prompt_id, "unbalanced brace; placeholders look like {child}"))
 
 
-def load_library(content_dir: Path | None = None, locale: str = "en") -> Library:
-    """Load and validate all content. Raises ContentInvalid listing every problem found."""
-    root = (content_dir or DEFAULT_CONTENT_DIR).resolve()
-    errors: list[ContentError] = []
-
-    bands_path = root / "bands.yaml"
-    raw = _read_yaml(bands_path, root, errors)
-    bands: tuple[Band, ...] = ()
-    if raw is not None:
-        try:
-            bands = BandsFile.model_validate(raw).bands
-        except ValidationError as exc:
-            errors.extend(ContentError(_rel(bands_path, root), None, m) for m in _fmt_validation(exc))
+def load_prompts(
+    root: Path, locale: str, bands: tuple[Band, ...], errors: list[ContentError]
+) -> tuple[dict[str, Prompt], dict[str, list[Prompt]]]:
+    """One locale's prompt files: prompts by id, and each band's prompts in library order."""
     band_ids = {b.id for b in bands}
-
+    band_of = {b.id: b for b in bands}
     prompts: dict[str, Prompt] = {}
     by_band: dict[str, list[Prompt]] = {b.id: [] for b in bands}
     prompt_dir = root / "prompts" / locale
@@ -379,12 +428,42 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
                 errors.append(ContentError(rel, p.id, "duplicate prompt id"))
                 continue
             _check_placeholders(p.id, rel, p.text_fields().values(), errors)
+            _check_ages(p, band_of.get(p.band), rel, errors)
             prompts[p.id] = p
             by_band.setdefault(p.band, []).append(p)
 
     for b in bands:
         if not by_band.get(b.id):
             errors.append(ContentError("content/prompts/" + locale, None, f"band {b.id!r} has no prompts"))
+
+    return prompts, by_band
+
+
+def _check_ages(p: Prompt, band: Band | None, rel: str, errors: list[ContentError]) -> None:
+    if band is None:
+        return
+    for name, months in (("min_age", p.min_age), ("max_age", p.max_age)):
+        if months is not None and not band.min_months <= months <= band.max_months:
+            span = f"{band.min_months}-{band.max_months}"
+            errors.append(ContentError(rel, p.id, f"{name} {months} is outside the band's months ({span})"))
+
+
+def load_library(content_dir: Path | None = None, locale: str = "en") -> Library:
+    """Load and validate all content. Raises ContentInvalid listing every problem found."""
+    root = (content_dir or DEFAULT_CONTENT_DIR).resolve()
+    errors: list[ContentError] = []
+
+    bands_path = root / "bands.yaml"
+    raw = _read_yaml(bands_path, root, errors)
+    bands: tuple[Band, ...] = ()
+    if raw is not None:
+        try:
+            bands = BandsFile.model_validate(raw).bands
+        except ValidationError as exc:
+            errors.extend(ContentError(_rel(bands_path, root), None, m) for m in _fmt_validation(exc))
+    band_ids = {b.id for b in bands}
+
+    prompts, by_band = load_prompts(root, locale, bands, errors)
 
     situations: dict[str, Situation] = {}
     cards: dict[tuple[str, str], Card] = {}

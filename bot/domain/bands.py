@@ -40,6 +40,11 @@ def age_years(birth_year: int, birth_month: int, on: date) -> int:
     return on.year - birth_year - (1 if on.month < birth_month else 0)
 
 
+def age_months(birth_year: int, birth_month: int, on: date) -> int:
+    """Whole months of age on ``on``, counted like ``age_years``: a month older on the 1st of each month."""
+    return (on.year - birth_year) * 12 + on.month - birth_month
+
+
 def band_for(birth_year: int, birth_month: int, on: date, bands: Sequence[BandLike]) -> str | None:
     """The id of the band whose inclusive ``min_years..max_years`` range holds the age on ``on``."""
     age = age_years(birth_year, birth_month, on)

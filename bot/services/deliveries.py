@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from bot.clock import Clock
 from bot.content import Library, Prompt
 from bot.db.models import Assignment, Child, Delivery, Family, Response, Therapist
-from bot.domain.bands import band_for
+from bot.domain.bands import age_months, band_for
 from bot.domain.picking import ChildTurn, pick_child, pick_prompt
 from bot.domain.schedule import (
     CADENCE_DAYS,
@@ -329,6 +329,7 @@ class DeliveryService:
                 band=band_for(c.birth_year, c.birth_month, on, self._library.bands),
                 last_delivery_at=last.get(c.id),
                 position=c.position,
+                age_months=age_months(c.birth_year, c.birth_month, on),
             )
             for c in children
         ]
@@ -341,9 +342,10 @@ class DeliveryService:
         library = self._library.by_band.get(turn.band) or []
         if not library:
             return None
-        history = (
-            await s.scalars(
-                select(Delivery.prompt_id)
+        rows = (
+            await s.execute(
+                select(Delivery.prompt_id, Response.outcome)
+                .outerjoin(Response, Response.delivery_id == Delivery.id)
                 .where(
                     Delivery.child_id == turn.child_id,
                     Delivery.status.in_(LIVE),
@@ -352,7 +354,9 @@ class DeliveryService:
                 .order_by(Delivery.slot_at, Delivery.id)
             )
         ).all()
-        return turn.child_id, pick_prompt(library, [h for h in history if h])
+        history = [pid for pid, _ in rows if pid]
+        tried = {pid for pid, outcome in rows if pid and outcome == "tried"}
+        return turn.child_id, pick_prompt(library, history, age_months=turn.age_months, tried=tried)
 
     async def create_now(self, family_id: int) -> int | None:
         """A prompt on request (/prompt): the next in sequence, queued for immediate sending."""

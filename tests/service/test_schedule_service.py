@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import FakeClock
 from bot.db.engine import create_engine, session_factory
 from bot.db.models import Delivery, Family
+from bot.domain.bands import age_months
 from bot.domain.schedule import Cadence
 from bot.services.deliveries import DeliveryService
 from tests.service.helpers import onboard, services
@@ -132,7 +133,10 @@ async def test_paused_family_gets_nothing_until_resume(sessions, clock, library)
 async def test_prompts_do_not_repeat_until_band_library_is_used_up(sessions, clock, library) -> None:
     families, deliveries = services(sessions, clock, library)
     who = await onboard(families, children=((None, 2021, 1),))
-    size = len(library.by_band["toddler"])
+    # Born January 2021: a school-age child; only the band's scheduled prompts that fit the age are in turn.
+    months = age_months(2021, 1, clock.now().date())
+    pool = {p.id for p in library.scheduled("school") if p.fits_age(months)}
+    size = len(pool)
     seen: list[str] = []
     for _ in range(size + 3):
         await deliveries.create_now(who.family_id)
@@ -141,6 +145,7 @@ async def test_prompts_do_not_repeat_until_band_library_is_used_up(sessions, clo
     rows = await _deliveries(sessions, who.family_id)
     seen = [r.prompt_id for r in rows if r.prompt_id]
     assert len(set(seen[:size])) == size, "a prompt repeated before the library was used up"
+    assert set(seen) == pool, "a situation prompt or one for another age went on the timer"
     assert set(seen[size:]) <= set(seen[:size])
     # Skills rotate: two prompts in a row never teach the same skill while others remain unused.
     skills = [library.prompts[p].skill for p in seen[:8]]

@@ -18,14 +18,21 @@ from bot.domain.picking import ChildTurn, pick_child, pick_prompt
 class FakePrompt:
     id: str
     skill: str
+    level: int = 1
+    situation: str | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+
+    def fits_age(self, months: int) -> bool:
+        return (self.min_age is None or months >= self.min_age) and (self.max_age is None or months <= self.max_age)
 
 
 def lib(*specs: str) -> list[FakePrompt]:
-    """lib("a1:notice", "b1:connect") -> prompts with those ids and skills."""
+    """lib("a1:notice", "b1:connect:2") -> prompts with those ids, skills and (optionally) levels."""
     out = []
     for spec in specs:
-        pid, skill = spec.split(":")
-        out.append(FakePrompt(pid, skill))
+        pid, skill, *level = spec.split(":")
+        out.append(FakePrompt(pid, skill, int(level[0]) if level else 1))
     return out
 
 
