@@ -55,14 +55,25 @@ def tried_levels(library: Sequence[P], tried: Collection[str]) -> dict[str, int]
     return top
 
 
-def is_ready(prompt: PromptLike, pool: Sequence[PromptLike], top: dict[str, int]) -> bool:
+def easier_levels(pool: Sequence[PromptLike]) -> dict[tuple[str, int], int]:
+    """For each (skill, level) in the pool, the next easier level the pool has in that skill (0: none)."""
+    levels: dict[str, set[int]] = {}
+    for p in pool:
+        levels.setdefault(p.skill, set()).add(p.level)
+    return {
+        (skill, level): max((low for low in have if low < level), default=0)
+        for skill, have in levels.items()
+        for level in have
+    }
+
+
+def is_ready(prompt: PromptLike, easier: dict[tuple[str, int], int], top: dict[str, int]) -> bool:
     """Easier first: ready once the child tried a prompt at the next easier level the pool has in its skill.
 
     A level-2 prompt waits for a tried level 1, a level 3 for a tried level 2; a prompt with nothing easier
-    in its skill is ready at once.
+    in its skill is ready at once. ``easier`` comes from ``easier_levels``, ``top`` from ``tried_levels``.
     """
-    easier = [p.level for p in pool if p.skill == prompt.skill and p.level < prompt.level]
-    return not easier or top.get(prompt.skill, 0) >= max(easier)
+    return top.get(prompt.skill, 0) >= easier.get((prompt.skill, prompt.level), 0)
 
 
 def pick_prompt(
@@ -105,10 +116,10 @@ def pick_prompt(
     candidates = [p for p in pool if counts[p.id] == fewest]
     if any(p.skill != last_skill for p in candidates):
         candidates = [p for p in candidates if p.skill != last_skill]
-    top = tried_levels(library, tried)
+    top, easier = tried_levels(library, tried), easier_levels(pool)
 
     def ready(p: P) -> bool:
-        return is_ready(p, pool, top)
+        return is_ready(p, easier, top)
 
     first_seen: dict[str, int] = {}
     for position, p in enumerate(library):

@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.content import Library, Prompt
 from bot.db.models import Assignment, Child, Delivery, Family, Response, Therapist
 from bot.domain.bands import age_months, band_for
-from bot.domain.picking import ChildTurn, pick_child, pick_prompt
+from bot.domain.picking import ChildTurn, pick_child, pick_for_situation, pick_prompt
 from bot.domain.schedule import (
     CADENCE_DAYS,
     Cadence,
@@ -357,6 +357,33 @@ class DeliveryService:
         history = [pid for pid, _ in rows if pid]
         tried = {pid for pid, outcome in rows if pid and outcome == "tried"}
         return turn.child_id, pick_prompt(library, history, age_months=turn.age_months, tried=tried)
+
+    async def situation_prompt(self, family_id: int, child_id: int, situation: str) -> Prompt | None:
+        """A situation prompt for one child, for help in the moment; None when none fits the child's band and age.
+
+        The child must belong to the family (ids from a button are never trusted). Prompts already delivered to
+        the child come last, so a family asking again gets another idea.
+        """
+        async with self._sessions() as s:
+            child = await s.get(Child, child_id)
+            fam = await s.get(Family, family_id)
+            if child is None or fam is None or child.family_id != family_id:
+                return None
+            on = self._clock.now().astimezone(ZoneInfo(fam.timezone)).date()
+            band = band_for(child.birth_year, child.birth_month, on, self._library.bands)
+            if band is None:
+                return None
+            history = (
+                await s.scalars(
+                    select(Delivery.prompt_id)
+                    .where(Delivery.child_id == child_id, Delivery.prompt_id.is_not(None))
+                    .order_by(Delivery.slot_at, Delivery.id)
+                )
+            ).all()
+        months = age_months(child.birth_year, child.birth_month, on)
+        return pick_for_situation(
+            self._library.by_band.get(band, []), situation, [h for h in history if h], age_months=months
+        )
 
     async def create_now(self, family_id: int) -> int | None:
         """A prompt on request (/prompt): the next in sequence, queued for immediate sending."""

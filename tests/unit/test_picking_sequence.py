@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.content import load_library
-from bot.domain.picking import is_ready, pick_for_situation, pick_prompt, tried_levels
+from bot.domain.picking import easier_levels, is_ready, pick_for_situation, pick_prompt, tried_levels
 from tests.unit.test_picking import FakePrompt, lib
 
 SKILLS = ("notice", "connect", "validate", "name", "limits", "perspective", "reflection", "repair", "calm")
@@ -165,8 +165,9 @@ def test_a_level_three_needs_a_level_two_tried() -> None:
     assert picked.index("x1") < picked.index("x2") < picked.index("x3")
     assert tried_levels(library, {"x1"}) == {"A": 1}
     assert tried_levels(library, {"x1", "x2", "gone"}) == {"A": 2}
-    assert not is_ready(library[1], library, {"A": 1})  # x3 waits for a tried x2
-    assert is_ready(library[1], [library[1]], {})  # nothing easier in the pool: ready at once
+    assert easier_levels(library) == {("A", 1): 0, ("A", 2): 1, ("A", 3): 2, ("B", 1): 0}
+    assert not is_ready(library[1], easier_levels(library), {"A": 1})  # x3 waits for a tried x2
+    assert is_ready(library[1], easier_levels([library[1]]), {})  # nothing easier in the pool: ready at once
 
 
 def test_a_family_that_never_taps_tried_still_gets_new_prompts() -> None:
@@ -203,8 +204,8 @@ def test_a_harder_prompt_comes_only_after_an_easier_one_was_tried(library: list[
             unused = [q for q in pool if q.id not in history]
             last = next((q.skill for q in library if history and q.id == history[-1]), None)
             allowed = [q for q in unused if q.skill != last] or unused
-            top = tried_levels(library, history)
-            assert (tried and max(tried) >= max(easier)) or not any(is_ready(q, pool, top) for q in allowed)
+            top, below = tried_levels(library, history), easier_levels(pool)
+            assert (tried and max(tried) >= max(easier)) or not any(is_ready(q, below, top) for q in allowed)
         history.append(p.id)
 
 
