@@ -117,20 +117,17 @@ def pick_prompt(
     if any(p.skill != last_skill for p in candidates):
         candidates = [p for p in candidates if p.skill != last_skill]
     top, easier = tried_levels(library, tried), easier_levels(pool)
-
-    def ready(p: P) -> bool:
-        return is_ready(p, easier, top)
-
+    ready = {p.id for p in candidates if is_ready(p, easier, top)}
     first_seen: dict[str, int] = {}
     for position, p in enumerate(library):
         first_seen.setdefault(p.skill, position)
-    ready_skills = {p.skill for p in candidates if ready(p)}
+    ready_skills = {p.skill for p in candidates if p.id in ready}
     skill = min(
         {p.skill for p in candidates},
         key=lambda s: (s not in ready_skills, last_used.get(s, -1), first_seen[s]),
     )
-    order = {p.id: i for i, p in enumerate(library)}
-    return min((p for p in candidates if p.skill == skill), key=lambda p: (not ready(p), p.level, order[p.id]))
+    # Library order within a level; candidates keep library order, so the first minimum wins.
+    return min((p for p in candidates if p.skill == skill), key=lambda p: (p.id not in ready, p.level))
 
 
 def pick_for_situation(
