@@ -43,12 +43,10 @@ def _fail(message: str, *, debug: bool) -> None:
 
 
 def _content_problem(exc: ContentInvalid) -> None:
-    if len(exc.errors) == 1:
-        print(f"error: {exc.errors[0]}. Fix the file (python -m bot content check), then start again.", file=sys.stderr)
-        return
-    print("error: the content library has problems; the bot did not start.", file=sys.stderr)
-    for e in exc.errors:
-        print(f"  {e}", file=sys.stderr)
+    """The first problem on one line; `content check` lists them all (later ones often follow from the first)."""
+    more = len(exc.errors) - 1
+    rest = f" ({more} more: run python -m bot content check)" if more else ""
+    print(f"error: {exc.errors[0]}{rest}. Fix the content, then start the bot again.", file=sys.stderr)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -89,6 +89,9 @@ def _sqlite_problem(url: URL, exc: BaseException) -> str:
             "Add a file name, e.g. sqlite+aiosqlite:///./data/bot.sqlite3."
         )
     reason = root.strerror if isinstance(root, OSError) and root.strerror else str(root)
+    blocker = next((p for p in path.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        reason = f"{blocker} is a file, not a folder"
     return (
         f"cannot open the SQLite database {path} ({reason}). Make sure its folder exists and the bot's user can "
         "write to it, or point DATABASE_URL at another file."
