@@ -21,7 +21,7 @@ from bot.db.engine import is_sqlite
 from bot.fsm_storage import dispose_storage
 from bot.leader import PollingLock, polling_lock_key
 from bot.preflight import StartupError, bind_socket
-from bot.web.ops import LEADER, READY, HttpServer, Readiness, ops_app
+from bot.web.ops import LEADER, HttpServer, Readiness, ops_app
 from bot.web.webhook import WebhookHandler
 
 if TYPE_CHECKING:
@@ -73,8 +73,7 @@ async def _serve(app: App, server: HttpServer, readiness: Readiness, handle_sign
             await app.startup()
             await body(app, readiness)
         finally:
-            readiness.started = False
-            READY.set(0)
+            readiness.set_started(False)
             await server.stop()  # first: webhook updates in flight finish while the bot can still reply
             await app.shutdown()
             await dispose_storage(app.dp.storage)
@@ -107,7 +106,7 @@ async def _serve_webhook(app: App, readiness: Readiness) -> None:
         )
     except TelegramBadRequest as exc:
         raise StartupError(f"Telegram refused WEBHOOK_URL {s.webhook_url}: {exc.message}. Fix WEBHOOK_URL.") from exc
-    readiness.started = True
+    readiness.set_started(True)
     log.info("webhook set; updates arrive on port %s", app.runtime.port)
     await app.runtime.stop.wait()
 
@@ -117,7 +116,7 @@ async def _elect_and_poll(app: App, readiness: Readiness) -> None:
 
     SQLite means one instance by definition, so it polls without a lock.
     """
-    readiness.started = True
+    readiness.set_started(True)
     rt, s = app.runtime, app.settings
     lock = None if is_sqlite(s.database_url) else PollingLock(s.database_url, polling_lock_key(app.bot.id))
     waiting_said = False

@@ -34,6 +34,10 @@ class Readiness:
     mode: str  # "polling" or "webhook"
     started: bool = False
 
+    def set_started(self, started: bool) -> None:
+        self.started = started
+        READY.set(1 if started else 0)  # /readyz refines it with the database check each time it is asked
+
     async def database_ok(self) -> bool:
         try:
             async with asyncio.timeout(DB_CHECK_TIMEOUT), self.engine.connect() as conn:
