@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -91,7 +91,8 @@ class RedisFsmStorage(RedisStorage):
 
 def build_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> BaseStorage:
     if settings.redis_url:
-        return RedisFsmStorage.from_url(settings.redis_url)
+        # Keys carry the bot id, so several bots can share one Redis database.
+        return RedisFsmStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True))
     return SqlStorage(sessions, clock)
 
 
