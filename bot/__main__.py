@@ -104,11 +104,13 @@ def _run() -> int:
 
     try:
         asyncio.run(_serve(settings, library))
+    except KeyboardInterrupt:  # Ctrl-C before the bot took over signal handling
+        return 130
     except StartupError as exc:
         _fail(str(exc), debug=debug)
         return 1
     except Exception as exc:
-        _fail(f"the bot stopped: {_one_line(exc)}. Run with LOG_LEVEL=DEBUG to see where.", debug=debug)
+        _fail(f"unexpected {_one_line(exc)}. Run with LOG_LEVEL=DEBUG to see where.", debug=debug)
         return 1
     return 0
 

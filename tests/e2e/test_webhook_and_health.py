@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.__main__ import main
 from bot.app import App, build_app
 from bot.clock import FakeClock
 from bot.content import Library
@@ -17,6 +18,7 @@ from bot.db.engine import create_engine
 from bot.web.ops import Readiness
 from tests.e2e.conftest import AppFactory, make_settings
 from tests.e2e.flows import has, say
+from tests.e2e.test_startup_faults import closed_port
 from tests.fakebot import FakeTelegram
 
 HOOK = "https://coach.example.org/telegram/update"
@@ -114,10 +116,18 @@ async def test_webhook_refuses_requests_without_the_secret(tg: FakeTelegram, sta
     assert await post(port, path, {"nonsense": True}, {"X-Telegram-Bot-Api-Secret-Token": SECRET}) == 400
 
 
-async def test_polling_instance_serves_health_ready_and_metrics(start_app: AppFactory) -> None:
+async def test_polling_instance_serves_health_ready_and_metrics(
+    start_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = await start_app()
     port = app.runtime.port
     assert port is not None
+    # Docker's HEALTHCHECK command asks the same endpoint (in a thread: it blocks, and the server runs here).
+    monkeypatch.delenv("WEBHOOK_URL", raising=False)
+    monkeypatch.setenv("HEALTH_PORT", str(port))
+    assert await asyncio.to_thread(main, ["healthcheck"]) == 0
+    monkeypatch.setenv("HEALTH_PORT", str(closed_port()))
+    assert await asyncio.to_thread(main, ["healthcheck"]) == 1
     assert await get(port, "/healthz") == (200, '{"status": "ok"}')
     status, body = await get(port, "/readyz")
     assert status == 200 and '"bot": "ok"' in body and '"mode": "polling"' in body
