@@ -14,7 +14,12 @@ import socket
 from pathlib import Path
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramNetworkError, TelegramServerError, TelegramUnauthorizedError
+from aiogram.exceptions import (
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 
@@ -169,14 +174,14 @@ async def wait_for_telegram(bot: Bot, api_url: str, timeout: float) -> None:  # 
                 "Telegram rejected BOT_TOKEN (401 Unauthorized): it was revoked or mistyped. "
                 "Copy the current token from @BotFather into .env."
             ) from exc
-        except (TelegramNetworkError, TelegramServerError) as exc:
+        except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
             left = deadline - loop.time()
             if left <= 0:
                 raise StartupError(
                     f"cannot reach Telegram at {api_url} after {timeout:.0f} s. Check this machine's network, "
                     "firewall and proxy, or TELEGRAM_API_URL."
                 ) from exc
-            wait = min(delay, left)
+            wait = min(float(exc.retry_after) if isinstance(exc, TelegramRetryAfter) else delay, left)
             log.warning("Telegram is not reachable at %s (%s); retrying in %.0f s", api_url, _brief(exc), wait)
             await asyncio.sleep(wait)
             delay = min(delay * 2, TELEGRAM_MAX_BACKOFF)
