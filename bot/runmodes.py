@@ -74,9 +74,13 @@ async def _serve(app: App, server: HttpServer, readiness: Readiness, handle_sign
             await body(app, readiness)
         finally:
             readiness.set_started(False)
-            await server.stop()  # first: webhook updates in flight finish while the bot can still reply
-            await app.shutdown()
-            await dispose_storage(app.dp.storage)
+            try:
+                await server.stop()  # first: webhook updates in flight finish while the bot can still reply
+            finally:
+                try:
+                    await app.shutdown()
+                finally:
+                    await dispose_storage(app.dp.storage)
 
 
 @contextlib.contextmanager
