@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=0, le=65535)
     health_host: str = "0.0.0.0"
     health_port: int = Field(default=8081, ge=0, le=65535)
-    redis_url: str = Field(default="", repr=False)
+    redis_url: str | None = Field(default=None, repr=False)
     leader_retry_seconds: float = Field(default=5.0, gt=0)
     startup_timeout: float = Field(default=60.0, gt=0)
 
@@ -106,7 +106,7 @@ class Settings(BaseSettings):
 
     @field_validator("redis_url")
     @classmethod
-    def _redis(cls, v: str) -> str:
+    def _redis(cls, v: str | None) -> str | None:
         if v and not v.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("REDIS_URL must look like redis://host:6379/0")
         return v

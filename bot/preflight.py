@@ -12,6 +12,7 @@ import hashlib
 import logging
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -146,8 +147,8 @@ async def check_redis(redis_url: str) -> None:
     from redis.exceptions import AuthenticationError, RedisError
 
     client = Redis.from_url(redis_url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT)
-    u = make_url(redis_url.replace("rediss://", "redis://", 1)) if "://" in redis_url else None
-    where = f"{u.host or 'localhost'}:{u.port or 6379}" if u is not None else redis_url
+    parts = urlsplit(redis_url)
+    where = parts.path if parts.scheme == "unix" else f"{parts.hostname or 'localhost'}:{parts.port or 6379}"
     try:
         await client.ping()
     except AuthenticationError as exc:
