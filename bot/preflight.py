@@ -11,6 +11,7 @@ import errno
 import hashlib
 import logging
 import socket
+import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,7 +25,7 @@ from aiogram.exceptions import (
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 
-from bot.db.engine import create_engine
+from bot.db.engine import create_engine, ensure_sqlite_dir
 
 log = logging.getLogger(__name__)
 
@@ -106,19 +107,31 @@ def _sqlite_problem(url: URL, exc: BaseException) -> str:
 
 async def check_database(database_url: str) -> None:
     url = make_url(database_url)
-    sqlite = url.get_backend_name() == "sqlite"
-    try:
-        engine = create_engine(database_url)
-    except OSError as exc:  # the SQLite folder could not be created
-        raise StartupError(_sqlite_problem(url, exc)) from exc
+    if url.get_backend_name() == "sqlite":
+        _check_sqlite(url)
+        return
+    engine = create_engine(database_url)
     try:
         async with asyncio.timeout(DB_TIMEOUT), engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except (Exception, TimeoutError) as exc:
-        problem = _sqlite_problem(url, exc) if sqlite else _pg_problem(url, exc)
-        raise StartupError(problem) from exc
+        raise StartupError(_pg_problem(url, exc)) from exc
     finally:
         await engine.dispose()
+
+
+def _check_sqlite(url: URL) -> None:
+    """With the standard library: a failed aiosqlite connect leaves a worker thread that outlives the loop."""
+    try:
+        ensure_sqlite_dir(url.render_as_string(hide_password=False))
+        if url.database and url.database != ":memory:":
+            conn = sqlite3.connect(Path(url.database).expanduser(), timeout=5)
+            try:
+                conn.execute("SELECT 1")
+            finally:
+                conn.close()
+    except (OSError, sqlite3.Error) as exc:
+        raise StartupError(_sqlite_problem(url, exc)) from exc
 
 
 async def migrate(database_url: str) -> None:
