@@ -56,7 +56,6 @@ def _one_line(exc: BaseException) -> str:
 
 async def _serve(settings: Settings, library: Library) -> None:
     """Check what the bot depends on, in the order an operator would fix it, then migrate and run."""
-    from bot.app import build_app
     from bot.preflight import bind_socket, check_database, check_redis, migrate, wait_for_telegram
 
     await check_database(settings.database_url)
@@ -67,6 +66,8 @@ async def _serve(settings: Settings, library: Library) -> None:
     else:
         sock = bind_socket(settings.health_host, settings.health_port, "HEALTH_PORT")
     try:
+        from bot.app import build_app  # after the quick checks: importing aiogram takes a moment
+
         app = build_app(settings, library=library)
         try:
             await wait_for_telegram(app.bot, settings.telegram_api_url, settings.startup_timeout)

@@ -13,19 +13,16 @@ import logging
 import socket
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 
 from bot.db.engine import create_engine, ensure_sqlite_dir
+
+if TYPE_CHECKING:
+    from aiogram import Bot
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +174,14 @@ async def check_redis(redis_url: str) -> None:
 
 async def wait_for_telegram(bot: Bot, api_url: str, timeout: float) -> None:  # noqa: ASYNC109
     """getMe until Telegram answers: network faults and 5xx are retried with backoff, for at most `timeout`."""
+    # Imported here: the checks before this one fail fast without loading aiogram.
+    from aiogram.exceptions import (
+        TelegramNetworkError,
+        TelegramRetryAfter,
+        TelegramServerError,
+        TelegramUnauthorizedError,
+    )
+
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     delay = TELEGRAM_FIRST_BACKOFF
