@@ -41,8 +41,6 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp.web_request import FileField
 
-from tests.fakebot.webhook import WebhookPusher
-
 __all__ = [
     "DEFAULT_TOKEN",
     "ApiCall",
@@ -745,6 +743,8 @@ class FakeTelegram:
         self.calls: list[ApiCall] = []
         self.callback_answers: list[CallbackAnswer] = []
         self.webhook_url = ""
+        from tests.fakebot.webhook import WebhookPusher  # local: keeps the webhook side a separate add-on
+
         self.webhook = WebhookPusher(self)
         """Delivers updates while a webhook is set; tests point it at the bot with ``route_webhook``."""
 
