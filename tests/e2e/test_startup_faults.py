@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import socket
 import sys
@@ -14,30 +13,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL
-
-ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "123456:" + "A" * 35
-SETTINGS = {
-    "BOT_TOKEN",
-    "DATABASE_URL",
-    "TELEGRAM_API_URL",
-    "REDIS_URL",
-    "WEBHOOK_URL",
-    "WEBHOOK_SECRET",
-    "HEALTH_PORT",
-    "WEBHOOK_PORT",
-    "CONTENT_DIR",
-    "LOG_LEVEL",
-    "RATE_PER_SECOND",
-    "STARTUP_TIMEOUT",
-}
-
-
-def closed_port() -> int:
-    """A port nothing listens on (bound and released at once)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.e2e.proc_env import ROOT, base_env, closed_port
 
 
 @pytest.fixture
@@ -46,21 +22,6 @@ def busy_port() -> Iterator[int]:
         s.bind(("127.0.0.1", 0))
         s.listen(1)
         yield int(s.getsockname()[1])
-
-
-def base_env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        BOT_TOKEN=TOKEN,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp / 'data' / 'bot.sqlite3'}",
-        # Faults before Telegram never get that far; for the rest Telegram is unreachable on purpose.
-        TELEGRAM_API_URL=f"http://127.0.0.1:{closed_port()}",
-        HEALTH_PORT="0",
-        STARTUP_TIMEOUT="2",
-        LOG_LEVEL="INFO",
-    )
-    return env
 
 
 async def run_bot(env: dict[str, str], cwd: Path) -> tuple[int, list[str]]:

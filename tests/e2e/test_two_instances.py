@@ -7,7 +7,6 @@ polling one is killed the other takes over.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -23,11 +22,11 @@ from bot.db.engine import create_engine, session_factory
 from tests.bench.seed import count_deliveries, seed_families
 from tests.conftest import PG_URL, create_pg_database, drop_pg_database, pg_url_for
 from tests.e2e.flows import has
+from tests.e2e.proc_env import ROOT, clean_env
 from tests.fakebot import FakeTelegram
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
 
-ROOT = Path(__file__).resolve().parents[2]
 FAMILIES = 40
 
 
@@ -49,7 +48,7 @@ class Instance:
         self.name = name
         self.port = free_port()
         self.log = log_dir / f"{name}.log"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_"))}
+        self.env = clean_env()
         self.env.update(
             PYTHONPATH=str(ROOT),
             BOT_TOKEN=tg.token,

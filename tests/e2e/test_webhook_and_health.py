@@ -18,7 +18,7 @@ from bot.db.engine import create_engine
 from bot.web.ops import Readiness
 from tests.e2e.conftest import AppFactory, make_settings
 from tests.e2e.flows import has, say
-from tests.e2e.test_startup_faults import closed_port
+from tests.e2e.proc_env import closed_port
 from tests.fakebot import FakeTelegram
 
 HOOK = "https://coach.example.org/telegram/update"

@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.e2e.flows import has
-from tests.e2e.test_startup_faults import base_env, closed_port
+from tests.e2e.proc_env import base_env, closed_port
 from tests.fakebot import FakeTelegram
 
 
