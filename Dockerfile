@@ -17,5 +17,10 @@ COPY migrations ./migrations
 
 USER coach
 VOLUME ["/data"]
-# `python -m bot` applies pending migrations, then runs the bot.
+# 8081: /healthz, /readyz and /metrics in polling mode. 8080: the webhook (and the same endpoints) in webhook mode.
+EXPOSE 8081 8080
+# Asks this container's own /healthz, on whichever port the mode uses.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["python", "-m", "bot", "healthcheck"]
+# `python -m bot` checks the database (and Redis, and Telegram), applies pending migrations, then runs the bot.
+# `docker stop` sends SIGTERM: it stops taking updates, finishes the work in flight and exits.
 CMD ["python", "-m", "bot"]

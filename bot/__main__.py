@@ -1,6 +1,7 @@
-"""Entry point: `python -m bot` (or `family-coach-bot`) migrates, then runs long polling.
+"""Entry point: `python -m bot` (or `family-coach-bot`) checks its surroundings, migrates, then runs.
 
-`python -m bot content check` validates the content library and exits.
+It runs long polling, or a webhook server when WEBHOOK_URL is set. A start-up fault prints one line saying what
+to do and exits non-zero. `python -m bot content check` validates the content library and exits.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ import argparse
 import asyncio
 import logging
 import sys
+import traceback
+import urllib.request
 from collections.abc import Sequence
 
-from bot.config import ConfigError, load_settings
-from bot.content import ContentInvalid, load_library
+from bot.config import ConfigError, Settings, load_settings
+from bot.content import ContentInvalid, Library, load_library
 
 
 def _content_check(content_dir: str | None) -> int:
@@ -32,6 +35,56 @@ def _content_check(content_dir: str | None) -> int:
     return 0
 
 
+def _fail(message: str, *, debug: bool) -> None:
+    """One line that says what to do; the traceback only when LOG_LEVEL=DEBUG asked for it."""
+    if debug:
+        traceback.print_exc()
+    print(f"error: {message}", file=sys.stderr)
+
+
+def _content_problem(exc: ContentInvalid) -> None:
+    """The first problem on one line; `content check` lists them all (later ones often follow from the first)."""
+    more = len(exc.errors) - 1
+    rest = f" ({more} more: run python -m bot content check)" if more else ""
+    print(f"error: {exc.errors[0]}{rest}. Fix the content, then start the bot again.", file=sys.stderr)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
+async def _serve(settings: Settings, library: Library) -> None:
+    """Check what the bot depends on, in the order an operator would fix it, then migrate and run."""
+    from bot.preflight import bind_socket, check_database, check_redis, migrate, wait_for_telegram
+
+    await check_database(settings.database_url)
+    if settings.redis_url:
+        await check_redis(settings.redis_url)
+    if settings.webhook_url:
+        sock = bind_socket(settings.webhook_host, settings.webhook_port, "WEBHOOK_PORT")
+    else:
+        sock = bind_socket(settings.health_host, settings.health_port, "HEALTH_PORT")
+    try:
+        from bot.app import build_app  # after the quick checks: importing aiogram takes a moment
+
+        app = build_app(settings, library=library)
+        try:
+            await wait_for_telegram(app.bot, settings.telegram_api_url, settings.startup_timeout)
+            logging.getLogger(__name__).info("applying database migrations")
+            await migrate(settings.database_url)
+        except BaseException:
+            await app.bot.session.close()
+            await app.engine.dispose()
+            raise
+        if settings.webhook_url:
+            await app.run_webhook(sock=sock)
+        else:
+            await app.run_polling(sock=sock)
+    finally:
+        sock.close()
+
+
 def _run() -> int:
     try:
         settings = load_settings()
@@ -41,26 +94,62 @@ def _run() -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    debug = settings.log_level == "DEBUG"
     try:
         library = load_library(settings.content_dir)
     except ContentInvalid as exc:
-        print("error: the content library has problems; the bot did not start.", file=sys.stderr)
-        for e in exc.errors:
-            print(f"  {e}", file=sys.stderr)
+        _content_problem(exc)
         return 1
 
-    from bot.app import build_app
-    from bot.db.migrate import upgrade
+    from bot.preflight import StartupError
 
-    logging.getLogger(__name__).info("applying database migrations")
-    upgrade(settings.database_url)
+    try:
+        asyncio.run(_serve(settings, library))
+    except KeyboardInterrupt:  # Ctrl-C before the bot took over signal handling
+        return 130
+    except StartupError as exc:
+        _fail(str(exc), debug=debug)
+        return 1
+    except Exception as exc:
+        _fail(f"unexpected {_one_line(exc)}. Run with LOG_LEVEL=DEBUG to see where.", debug=debug)
+        return 1
+    return 0
+
+
+def _migrate() -> int:
+    try:
+        settings = load_settings(require_token=False)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from bot.preflight import StartupError, check_database, migrate
 
     async def run() -> None:
-        app = build_app(settings, library=library)
-        await app.run_polling()
+        await check_database(settings.database_url)
+        await migrate(settings.database_url)
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except StartupError as exc:
+        _fail(str(exc), debug=settings.log_level == "DEBUG")
+        return 1
     return 0
+
+
+def _healthcheck() -> int:
+    """For Docker's HEALTHCHECK: asks this container's own /healthz."""
+    try:
+        settings = load_settings(require_token=False)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    port = settings.webhook_port if settings.webhook_url else settings.health_port
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=3) as resp:
+            return 0 if resp.status == 200 else 1
+    except OSError as exc:
+        print(f"error: no answer on port {port}: {exc}", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,19 +160,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = content_sub.add_parser("check", help="validate content/ and print counts")
     check.add_argument("--dir", default=None, help="content folder (default: the repo's content/)")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    sub.add_parser("healthcheck", help="exit 0 if this machine's bot answers /healthz (for Docker)")
     args = parser.parse_args(argv)
     if args.cmd == "content":
         return _content_check(args.dir)
     if args.cmd == "migrate":
-        try:
-            settings = load_settings(require_token=False)
-        except ConfigError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        from bot.db.migrate import upgrade
-
-        upgrade(settings.database_url)
-        return 0
+        return _migrate()
+    if args.cmd == "healthcheck":
+        return _healthcheck()
     return _run()
 
 

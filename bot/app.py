@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -25,10 +26,11 @@ from bot.config import Settings
 from bot.content import Library, load_library
 from bot.db.engine import create_engine, session_factory
 from bot.domain.matching import CrisisMatcher, SituationMatcher
-from bot.fsm_storage import SqlStorage
+from bot.fsm_storage import build_storage
 from bot.handlers import build_router
 from bot.handlers.middlewares import CrisisMiddleware, PrivateOnlyMiddleware, WhoMiddleware
 from bot.handlers.therapist import sync_commands
+from bot.runmodes import Runtime, run_polling, run_webhook
 from bot.sender import RateLimiter, Sender
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService
@@ -80,6 +82,7 @@ class App:
     therapists: TherapistService
     scheduler: AsyncIOScheduler
     _tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    runtime: Runtime = field(default_factory=Runtime)
 
     async def tick(self) -> None:
         """One pass of the delivery pipeline. The scheduler calls this; tests may too, after moving the clock."""
@@ -127,19 +130,16 @@ class App:
         await self.engine.dispose()
         log.info("stopped cleanly")
 
-    async def run_polling(self, handle_signals: bool = True) -> None:
-        await self.startup()
-        try:
-            await self.bot.delete_webhook(drop_pending_updates=False)
-            await self.dp.start_polling(
-                self.bot,
-                handle_signals=handle_signals,
-                close_bot_session=False,
-                polling_timeout=self.settings.polling_timeout,
-                allowed_updates=self.dp.resolve_used_update_types(),
-            )
-        finally:
-            await self.shutdown()
+    async def run_polling(self, handle_signals: bool = True, sock: socket.socket | None = None) -> None:
+        """Long polling by the one instance holding the polling lock; see bot/runmodes.py."""
+        await run_polling(self, handle_signals=handle_signals, sock=sock)
+
+    async def run_webhook(self, handle_signals: bool = True, sock: socket.socket | None = None) -> None:
+        """Updates from Telegram's webhook (WEBHOOK_URL), on any number of instances; see bot/runmodes.py."""
+        await run_webhook(self, handle_signals=handle_signals, sock=sock)
+
+    def request_stop(self) -> None:
+        self.runtime.stop.set()
 
 
 def build_app(
@@ -172,7 +172,7 @@ def build_app(
 
     therapists = TherapistService(sessions, clock, library, settings.admin_ids)
 
-    dp = Dispatcher(storage=SqlStorage(sessions, clock))
+    dp = Dispatcher(storage=build_storage(settings, sessions, clock))
     private = PrivateOnlyMiddleware()
     dp.message.outer_middleware(private)
     dp.callback_query.outer_middleware(private)

@@ -15,6 +15,11 @@ from bot.content import DEFAULT_CONTENT_DIR
 # Telegram tokens look like "123456789:AA...": a numeric bot id, a colon, and a 35-ish char secret.
 TOKEN_RE = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{30,}$")
 
+# Telegram's rule for the secret_token of setWebhook.
+WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# The token in .env.example: it matches TOKEN_RE, so it needs its own check.
+PLACEHOLDER_TOKEN = "123456789:replace-with-the-token-from-BotFather"
+
 DEFAULT_DB_URL = "sqlite+aiosqlite:///./data/bot.sqlite3"
 
 
@@ -36,6 +41,17 @@ class Settings(BaseSettings):
     rate_per_second: float = Field(default=25.0, gt=0, le=30)
     per_chat_interval: float = Field(default=1.0, ge=0)
     polling_timeout: int = Field(default=30, ge=1, le=60)
+
+    # Operations: webhook mode, health and metrics, several instances, start-up.
+    webhook_url: str = ""
+    webhook_secret: str = Field(default="", repr=False)
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=0, le=65535)
+    health_host: str = "0.0.0.0"
+    health_port: int = Field(default=8081, ge=0, le=65535)
+    redis_url: str | None = Field(default=None, repr=False)
+    leader_retry_seconds: float = Field(default=5.0, gt=0)
+    startup_timeout: float = Field(default=60.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -74,6 +90,27 @@ class Settings(BaseSettings):
             raise ValueError("TELEGRAM_API_URL must start with http:// or https://")
         return v.rstrip("/")
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, v: str) -> str:
+        if v and not v.startswith("https://"):
+            raise ValueError("WEBHOOK_URL must be a public https:// URL (Telegram only calls HTTPS webhooks)")
+        return v
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, v: str) -> str:
+        if v and not WEBHOOK_SECRET_RE.match(v):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return v
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, v: str | None) -> str | None:
+        if v and not v.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("REDIS_URL must look like redis://host:6379/0")
+        return v
+
     @field_validator("database_url")
     @classmethod
     def _db(cls, v: str) -> str:
@@ -99,6 +136,11 @@ def token_problem(token: str) -> str | None:
             "BOT_TOKEN is not set. Get a token from @BotFather in Telegram and put "
             "BOT_TOKEN=123456:ABC... in .env or the environment."
         )
+    if token == PLACEHOLDER_TOKEN:
+        return (
+            "BOT_TOKEN is still the example from .env.example. Get your own token from @BotFather "
+            "and put it in .env as BOT_TOKEN=123456:ABC..."
+        )
     if not TOKEN_RE.match(token):
         return (
             "BOT_TOKEN does not look like a Telegram token (expected 123456789:AA...). "
@@ -111,9 +153,29 @@ def load_settings(require_token: bool = True, **overrides: object) -> Settings:
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]).upper() or "a setting"
-        raise ConfigError(f"{field}: {first['msg']}") from None
+        raise ConfigError(_describe(exc)) from None
     if require_token and (problem := token_problem(settings.bot_token)):
         raise ConfigError(problem)
+    if settings.webhook_url and not settings.webhook_secret:
+        raise ConfigError(
+            "WEBHOOK_URL is set but WEBHOOK_SECRET is not. Set WEBHOOK_SECRET to a random string of 1-256 "
+            "letters, digits, _ or - (e.g. from `openssl rand -hex 32`), or unset WEBHOOK_URL to use long polling."
+        )
     return settings
+
+
+_SECRET_FIELDS = frozenset({"bot_token", "webhook_secret", "redis_url", "database_url"})
+
+
+def _describe(exc: ValidationError) -> str:
+    """One line naming the setting, what is wrong and how to fix it; secrets are never echoed."""
+    first = exc.errors()[0]
+    name = ".".join(str(p) for p in first["loc"])
+    field = name.upper() or "a setting"
+    msg = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "value_error":  # our own validators already say what to do
+        return msg if msg.startswith(field) else f"{field}: {msg}"
+    shown = "" if name in _SECRET_FIELDS else f"={first.get('input')!r}"
+    info = Settings.model_fields.get(name)
+    default = f" (default {info.default})" if info is not None and info.default not in (None, "") else ""
+    return f"{field}{shown} is not valid: {msg}. Fix it in .env or the environment{default}."

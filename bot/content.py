@@ -364,6 +364,8 @@ def _read_yaml(path: Path, root: Path, errors: list[ContentError]) -> Any:
         errors.append(ContentError(rel, None, "file is missing"))
     except yaml.YAMLError as exc:
         errors.append(ContentError(rel, None, f"not valid YAML: {exc}"))
+    except UnicodeDecodeError as exc:
+        errors.append(ContentError(rel, None, f"is not UTF-8 text (bad byte at {exc.start}); save it as UTF-8"))
     return None
 
 

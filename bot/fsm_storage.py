@@ -1,6 +1,7 @@
-"""aiogram FSM storage in our own database.
+"""aiogram FSM storage: in our own database by default, in Redis when REDIS_URL is set.
 
-Conversation state survives restarts and is shared by every instance, with no extra service to run.
+Either way conversation state survives restarts and is shared by every instance. The database needs no extra
+service; Redis takes the many small writes of busy conversations off the database when there are many instances.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.config import Settings
 from bot.db.models import FsmRecord
 
 
@@ -70,3 +73,31 @@ class SqlStorage(BaseStorage):
 
     async def close(self) -> None:
         return None
+
+
+class RedisFsmStorage(RedisStorage):
+    """aiogram's RedisStorage, closed once at exit.
+
+    aiogram closes the storage whenever polling stops, but an instance that loses and regains the polling lock
+    stops and starts polling while it keeps running, so the run mode calls `dispose` at the very end instead.
+    """
+
+    async def close(self) -> None:
+        return None
+
+    async def dispose(self) -> None:
+        await super().close()
+
+
+def build_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> BaseStorage:
+    if settings.redis_url:
+        # Keys carry the bot id, so several bots can share one Redis database.
+        return RedisFsmStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True))
+    return SqlStorage(sessions, clock)
+
+
+async def dispose_storage(storage: BaseStorage) -> None:
+    if isinstance(storage, RedisFsmStorage):
+        await storage.dispose()
+    else:
+        await storage.close()

@@ -32,6 +32,7 @@ def make_settings(tg: FakeTelegram, db_url: str, **overrides: Any) -> Settings:
         "polling_timeout": 1,
         "per_chat_interval": 0.0,
         "rate_per_second": 30.0,
+        "health_port": 0,  # any free port: tests run side by side
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

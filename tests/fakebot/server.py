@@ -743,6 +743,10 @@ class FakeTelegram:
         self.calls: list[ApiCall] = []
         self.callback_answers: list[CallbackAnswer] = []
         self.webhook_url = ""
+        from tests.fakebot.webhook import WebhookPusher  # local: keeps the webhook side a separate add-on
+
+        self.webhook = WebhookPusher(self)
+        """Delivers updates while a webhook is set; tests point it at the bot with ``route_webhook``."""
 
         self._users: dict[int, FakeUser] = {}
         self._chats: dict[int, _Chat] = {}
@@ -810,6 +814,7 @@ class FakeTelegram:
             return
         self._closing = True
         await self._notify()
+        await self.webhook.stop()
         runner, self._runner = self._runner, None
         await runner.cleanup()
 
@@ -997,6 +1002,10 @@ class FakeTelegram:
     def clear_faults(self) -> None:
         self._faults.clear()
 
+    def route_webhook(self, *base_urls: str) -> None:
+        """Where webhook updates really go (``http://127.0.0.1:<port>``), round-robin, as a balancer would."""
+        self.webhook.route(*base_urls)
+
     # ---------------------------------------------------------------- test driver: inspection
 
     def sent(self, chat_id: int) -> list[SentMessage]:
@@ -1161,7 +1170,8 @@ class FakeTelegram:
     # ---------------------------------------------------------------- internals: state helpers
 
     def _is_idle(self) -> bool:
-        return self._polls_waiting > 0 and not self._pending and self._inflight == 0
+        listening = self._polls_waiting > 0 or (bool(self.webhook_url) and not self.webhook.busy)
+        return listening and not self._pending and self._inflight == 0
 
     def _chat_events(self, chat_id: int) -> list[SentMessage]:
         chat = self._chats.get(chat_id)
@@ -1573,9 +1583,14 @@ class FakeTelegram:
             raise _bad("bad webhook: Failed to resolve host: Name or service not known")
         if url and not url.lower().startswith("https://"):
             raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token") or ""
+        if not isinstance(secret, str) or (secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret)):
+            raise _bad("bad webhook: secret token contains unallowed characters")
         self.webhook_url = url
+        self.webhook.secret = secret
         if params.get("drop_pending_updates"):
             self._pending.clear()
+        self.webhook.kick()
         return True
 
     async def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
