@@ -91,10 +91,17 @@ ASK_TIME = (
     "Tap one, or type a time like <code>19:30</code>, <code>7pm</code> or <code>7:30 am</code>."
 )
 TIME_UNCLEAR = "Sorry, I couldn't read that time. Try <code>19:30</code>, <code>7pm</code> or <code>7:30 am</code>."
-TIME_QUIET_NOTE = (
-    "That's in the evening quiet hours (21:00–08:00). I'll still send at the time you chose, but reminders "
-    "never come during quiet hours."
-)
+
+
+def time_quiet_note(hour: int) -> str:
+    """Quiet hours run 21:00-08:00; a time before 08:00 sits in their early-morning end, not the evening."""
+    part = "the early-morning quiet hours (until 08:00)" if hour < 12 else "the evening quiet hours (from 21:00)"
+    return (
+        f"That's in {part}. I'll still send at the time you chose, but no reminder follows it: "
+        "reminders never come during quiet hours."
+    )
+
+
 ASK_DAYS = "📅 <b>How often?</b> Three a week is a good start. You can change it any time."
 CADENCE_LABELS = {
     "three": "3 a week (Tue, Thu, Sat)",

@@ -153,23 +153,46 @@ def in_quiet_hours(t: time, start: time = QUIET_START, end: time = QUIET_END) ->
     return t >= start or t < end
 
 
+MIN_NUDGE_GAP = timedelta(minutes=45)
+EVENING_MARGIN = timedelta(minutes=15)
+
+
 def nudge_at(
     sent_at: datetime,
     tz: ZoneInfo,
     delay: timedelta = timedelta(hours=3),
     quiet_start: time = QUIET_START,
     quiet_end: time = QUIET_END,
-) -> datetime:
-    """When to nudge after a prompt sent at ``sent_at``: ``sent_at + delay``, moved out of quiet hours.
+    min_gap: timedelta = MIN_NUDGE_GAP,
+) -> datetime | None:
+    """When to remind after a prompt sent at ``sent_at``, or None for no reminder.
 
-    If the local time then falls in quiet hours it moves to the next ``quiet_end`` local time.
+    Normally ``sent_at + delay``. If that falls in quiet hours the reminder moves *earlier*, to a little
+    before the quiet hours begin, as long as that is still ``min_gap`` after the prompt; otherwise there is
+    none. A reminder the next morning is about a prompt that has gone stale, so it never happens.
     Returns an aware UTC datetime.
     """
-    target = _to_utc(sent_at, "sent_at") + delay
+    sent = _to_utc(sent_at, "sent_at")
+    target = sent + delay
     local = target.astimezone(tz)
     if not in_quiet_hours(local.time(), quiet_start, quiet_end):
         return target
-    return end_of_quiet(local, tz, quiet_end)
+    candidate = start_of_quiet(local, tz, quiet_start, quiet_end) - EVENING_MARGIN
+    if candidate - sent < min_gap or candidate > target:
+        return None
+    if in_quiet_hours(candidate.astimezone(tz).time(), quiet_start, quiet_end):
+        return None  # back-to-back quiet windows leave no room before this one
+    return candidate
+
+
+def start_of_quiet(
+    local: datetime, tz: ZoneInfo, quiet_start: time = QUIET_START, quiet_end: time = QUIET_END
+) -> datetime:
+    """The start of the quiet hours that ``local`` (a local time inside them) falls in, as aware UTC."""
+    start = quiet_start.replace(tzinfo=None)
+    wraps = start > quiet_end.replace(tzinfo=None)
+    day = local.date() - _DAY if wraps and local.time() < start else local.date()
+    return localize(day, start, tz).astimezone(UTC)
 
 
 def end_of_quiet(local: datetime, tz: ZoneInfo, quiet_end: time = QUIET_END) -> datetime:

@@ -283,7 +283,7 @@ async def set_time(msg: Message, state: FSMContext, who: Who, families: FamilySe
     t = parse_time(hhmm)
     assert t is not None
     await families.update_plan(who.family_id, send_time=t)
-    note = f"\n{T.TIME_QUIET_NOTE}" if in_quiet_hours(t) else ""
+    note = f"\n{T.time_quiet_note(t.hour)}" if in_quiet_hours(t) else ""
     if await _settings_mode(state):
         await _back_to_settings(msg, state, who, families, f"🕖 Time set to {hhmm}.{note}")
         return
