@@ -19,6 +19,7 @@ from bot.content import (
 )
 from bot.readability import fk_grade
 from bot.render import prompt_text
+from bot.tips import load_tips
 
 MAX_GRADE = 8.0
 MAX_OVERLAP = 0.5  # word-set Jaccard of what-to-do + try-saying
@@ -82,7 +83,12 @@ def run_check(content_dir: Path | None = None) -> Report:
         lib = load_library(content_dir)
     except ContentInvalid as exc:
         return Report(exc.errors, None)
-    return Report(quality_errors(lib), lib)
+    try:
+        load_tips(content_dir)
+        tip_errors: list[ContentError] = []
+    except ContentInvalid as exc:
+        tip_errors = exc.errors
+    return Report(quality_errors(lib) + tip_errors, lib)
 
 
 def table(lib: Library) -> str:

@@ -17,6 +17,7 @@ class Cadence(StrEnum):
     daily = "daily"
     weekdays = "weekdays"
     weekly = "weekly"
+    custom = "custom"  # any set of weekdays, kept as a bitmask beside the cadence
 
 
 # Weekday numbers as in ``date.weekday()``: Monday = 0 ... Sunday = 6.
@@ -26,6 +27,33 @@ CADENCE_DAYS: dict[Cadence, frozenset[int]] = {
     Cadence.weekdays: frozenset(range(5)),
     Cadence.weekly: frozenset({6}),  # Sunday
 }
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def days_mask(days: Iterable[int]) -> int:
+    """A set of weekdays (Monday = 0) as a bitmask, for storage."""
+    mask = 0
+    for d in days:
+        if not 0 <= d <= 6:
+            raise ValueError(f"weekday out of range: {d}")
+        mask |= 1 << d
+    return mask
+
+
+def days_for(cadence: str, custom_days: int | None = None) -> frozenset[int]:
+    """The weekdays of a family's plan. A custom plan with no valid day falls back to three a week."""
+    c = Cadence(cadence)
+    if c is Cadence.custom:
+        days = frozenset(d for d in range(7) if (custom_days or 0) >> d & 1)
+        return days or CADENCE_DAYS[Cadence.three]
+    return CADENCE_DAYS[c]
+
+
+def days_label(days: frozenset[int]) -> str:
+    """ "Mon, Wed, Fri" style, in week order."""
+    return ", ".join(WEEKDAY_NAMES[d] for d in sorted(days))
+
 
 QUIET_START = time(21, 0)
 QUIET_END = time(8, 0)

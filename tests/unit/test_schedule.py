@@ -13,6 +13,9 @@ from bot.domain.schedule import (
     QUIET_END,
     QUIET_START,
     Cadence,
+    days_for,
+    days_label,
+    days_mask,
     in_quiet_hours,
     localize,
     next_slot,
@@ -158,7 +161,22 @@ def test_cadence_days() -> None:
         Cadence.weekly: frozenset({6}),
     }
     assert expected == CADENCE_DAYS
-    assert {c.value for c in Cadence} == {"three", "daily", "weekdays", "weekly"}
+    assert {c.value for c in Cadence} == {"three", "daily", "weekdays", "weekly", "custom"}
+
+
+def test_custom_days() -> None:
+    assert days_for("custom", days_mask({0, 2, 4})) == frozenset({0, 2, 4})
+    assert days_for("custom", days_mask({5, 6})) == frozenset({5, 6})
+    assert days_for("custom", 0) == CADENCE_DAYS[Cadence.three]  # never an empty plan
+    assert days_for("daily", days_mask({1})) == CADENCE_DAYS[Cadence.daily]  # the mask only counts for custom
+    assert days_label(frozenset({4, 0, 2})) == "Mon, Wed, Fri"
+    with pytest.raises(ValueError):
+        days_mask({7})
+
+
+@given(days=st.frozensets(st.integers(0, 6), min_size=1))
+def test_custom_days_round_trip(days: frozenset[int]) -> None:
+    assert days_for("custom", days_mask(days)) == days
     assert Cadence("three") is Cadence.three
     assert (time(21, 0), time(8, 0)) == (QUIET_START, QUIET_END)
 
