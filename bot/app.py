@@ -24,6 +24,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Library, load_library
 from bot.db.engine import create_engine, session_factory
+from bot.domain import places
 from bot.domain.matching import CrisisMatcher, SituationMatcher
 from bot.fsm_storage import SqlStorage
 from bot.handlers import build_router
@@ -104,6 +105,7 @@ class App:
                 log.exception("tick failed; the next tick will try again")
 
     async def startup(self) -> None:
+        await asyncio.to_thread(places.warm)  # the city table, off the event loop
         await self.bot.set_my_commands(
             [BotCommand(command=c, description=d) for c, d in COMMANDS], scope=BotCommandScopeDefault()
         )

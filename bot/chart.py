@@ -19,6 +19,12 @@ BLUE = "#4a78a8"
 
 
 def progress_png(p: Progress) -> bytes:
+    buf = io.BytesIO()
+    build_figure(p).savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def build_figure(p: Progress) -> Figure:
     # A Figure, not pyplot: no global state, so threads can draw side by side.
     fig = Figure(figsize=(8, 4.2), dpi=100)
     weeks_ax, skills_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
@@ -39,6 +45,4 @@ def progress_png(p: Progress) -> bytes:
     for ax in (weeks_ax, skills_ax):
         ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue()
+    return fig

@@ -44,16 +44,18 @@ def _cities() -> dict[str, tuple[str, int]]:
     return out
 
 
+def warm() -> int:
+    """Build the city table ahead of the first parent who types a city (about a second of work)."""
+    return len(_cities())
+
+
 def city_zone(text: str) -> str | None:
     """The IANA zone of a city, by name; among cities of the same name, the most populous."""
     key = _fold(text)
     if not key:
         return None
-    # "Manchester, UK" and "Paris France": try the whole text, then the part before a comma, then shorter.
-    candidates = [key, _fold(text.split(",")[0])]
-    words = key.split()
-    candidates += [" ".join(words[:n]) for n in range(len(words) - 1, 0, -1)]
-    for cand in candidates:
+    # "Manchester, UK": the whole text, then the part before a comma.
+    for cand in (key, _fold(text.split(",")[0])):
         if cand in _cities():
             return _cities()[cand][0]
     return None
