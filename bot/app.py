@@ -85,6 +85,7 @@ class App:
     therapists: TherapistService
     scheduler: AsyncIOScheduler
     _tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _warming: asyncio.Task[int] | None = None
 
     async def tick(self) -> None:
         """One pass of the delivery pipeline. The scheduler calls this; tests may too, after moving the clock."""
@@ -105,7 +106,8 @@ class App:
                 log.exception("tick failed; the next tick will try again")
 
     async def startup(self) -> None:
-        await asyncio.to_thread(places.warm)  # the city table, off the event loop
+        # Build the city table in a thread while the bot starts; nothing waits for it.
+        self._warming = asyncio.create_task(asyncio.to_thread(places.warm))
         await self.bot.set_my_commands(
             [BotCommand(command=c, description=d) for c, d in COMMANDS], scope=BotCommandScopeDefault()
         )

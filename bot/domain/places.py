@@ -20,6 +20,7 @@ from bot.domain.parsing import parse_time, parse_timezone
 _OFFSET_RE = re.compile(r"(?:utc|gmt)?\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
 # Zones most people recognise, first when several zones share an offset.
 _POPULAR_FIRST = 6
+ALIAS_MIN_POPULATION = 500_000
 
 
 def _fold(text: str) -> str:
@@ -36,7 +37,9 @@ def _cities() -> dict[str, tuple[str, int]]:
         zone, pop = c["timezone"], int(c["population"])
         if zone not in zones:
             continue
-        names = {c["name"]} | {n for n in c.get("alternatenames", []) if n.isascii() and len(n) > 3}
+        names = {c["name"]}
+        if pop >= ALIAS_MIN_POPULATION:  # "Bombay", "Peking": other names only for big cities, to stay quick
+            names |= {n for n in c.get("alternatenames", []) if n.isascii() and len(n) > 3}
         for name in names:
             key = _fold(name)
             if key and (key not in out or out[key][1] < pop):

@@ -79,7 +79,7 @@ async def progress_cmd(message: Message, who: Who, families: FamilyService) -> N
     # Drawing is CPU work: keep it off the event loop so other families' updates aren't held up.
     png = await asyncio.to_thread(progress_png, data)
     caption = (
-        f"📈 Your last 8 weeks: {data.total} tries. Every one counts."
+        f"📈 Your last 8 weeks: {data.total} {'try' if data.total == 1 else 'tries'}. Every one counts."
         if data.total
         else "📈 No tries yet in the last 8 weeks. The next prompt is a fine place to start."
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import F, Router
 from aiogram.enums import ParseMode
 from aiogram.filters import StateFilter
@@ -56,7 +58,7 @@ async def tz_typed(message: Message, state: FSMContext, who: Who | None, familie
             reply_markup=K.timezones_choice(zones),
         )
         return
-    zone = resolve_zone(text)
+    zone = await asyncio.to_thread(resolve_zone, text)  # the first call may build the city table
     if zone is None:
         await message.answer(T.TZ_UNKNOWN, parse_mode=HTML)
         return
@@ -141,10 +143,11 @@ async def day_picker(
         await query.answer(T.BUTTON_EXPIRED)
         return
     if callback_data.action == "toggle":
-        await query.answer()
         if callback_data.day < 7:
             mask ^= 1 << callback_data.day
+        # Edit before answering: the next tap must find the new buttons.
         await msg.edit_text(T.ASK_OWN_DAYS, parse_mode=HTML, reply_markup=K.day_picker(mask))
+        await query.answer()
         return
     if mask == 0:
         await query.answer("Pick at least one day first.", show_alert=True)

@@ -1610,7 +1610,7 @@ class FakeTelegram:
         )
         return self._store_sent(chat, sm)
 
-    async def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _send_document(self, params: dict[str, Any], method: str = "sendDocument") -> dict[str, Any]:
         document = params.get("document")
         if document is None or document == "":
             raise _bad("there is no document in the request")
@@ -1649,7 +1649,7 @@ class FakeTelegram:
             message_id=chat.take_message_id(),
             chat_id=chat.user.id,
             date=int(time.time()),
-            method="sendDocument",
+            method=method,
             parse_mode=mode,
             reply_markup=markup,
             document=doc,
@@ -1668,10 +1668,7 @@ class FakeTelegram:
             raise _bad("IMAGE_PROCESS_FAILED")
         if photo is None or photo == "":
             raise _bad("there is no photo in the request")
-        result = await self._send_document({**params, "document": photo})
-        chat = self._target_chat(params)
-        chat.sent[-1].method = "sendPhoto"
-        return result
+        return await self._send_document({**params, "document": photo}, method="sendPhoto")
 
     async def _edit_message_text(self, params: dict[str, Any]) -> dict[str, Any]:
         text = params.get("text")

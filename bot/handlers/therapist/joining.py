@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -11,6 +13,7 @@ from bot import keyboards as K
 from bot.callbacks import AdminCb, TherapistTzCb
 from bot.config import Settings
 from bot.domain.parsing import parse_timezone
+from bot.domain.places import resolve_zone
 from bot.domain.status import TherapistStatus
 from bot.handlers.states import TherapistRequest
 from bot.handlers.therapist.common import HTML, THERAPIST_MENU, Admin, notify, plural, sync_commands
@@ -88,7 +91,7 @@ async def _send_request(
 
 
 async def therapist_tz_typed(message: Message, state: FSMContext, therapists: TherapistService, bot: Bot) -> None:
-    zone = parse_timezone((message.text or "")[:100])
+    zone = await asyncio.to_thread(resolve_zone, (message.text or "")[:100])
     if zone is None or message.from_user is None:
         await message.answer("I don't know that timezone. Try a zone like Europe/Berlin or a big city near you.")
         return
