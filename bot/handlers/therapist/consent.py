@@ -147,21 +147,21 @@ async def link_button(
             ),
         )
     elif action == "rvn":
-        await query.answer("Nothing changed.")
         await msg.edit_reply_markup(reply_markup=None)
+        await query.answer("Nothing changed.")
     elif action == "rvy":
         ended = await therapists.revoke_link(who.family_id, link.id)
         if ended is None:
             await query.answer("That button isn't one of yours.", show_alert=True)
             return
+        their = f" {plural(ended.cancelled, 'pending prompt')} for them was cancelled." if ended.cancelled else ""
+        await notify(bot, link.therapist_telegram_id, f"{h(ended.link.label)} has stopped sharing with you.{their}")
         await query.answer("Stopped.")
         await msg.edit_reply_markup(reply_markup=None)
         cancelled = f" {plural(ended.cancelled, 'planned prompt')} from them won't come." if ended.cancelled else ""
         await msg.answer(
             f"Done — {h(link.therapist_name)} no longer sees anything from your family.{cancelled}", parse_mode=HTML
         )
-        their = f" {plural(ended.cancelled, 'pending prompt')} for them was cancelled." if ended.cancelled else ""
-        await notify(bot, link.therapist_telegram_id, f"{h(ended.link.label)} has stopped sharing with you.{their}")
     else:
         await query.answer("This button has expired.")
 

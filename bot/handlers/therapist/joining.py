@@ -84,10 +84,10 @@ async def _send_request(
         return
     t = await therapists.request(who_id, name, zone)
     await state.clear()
-    await msg.answer("Thank you! Your request has gone to the admins. I'll let you know when they decide.")
     card = admin_card(t, await therapists.history(t.id))
     for admin in therapists.admin_ids:
         await notify(bot, admin, card, K.kb(*decision_buttons(t)))
+    await msg.answer("Thank you! Your request has gone to the admins. I'll let you know when they decide.")
 
 
 async def therapist_tz_typed(message: Message, state: FSMContext, therapists: TherapistService, bot: Bot) -> None:
@@ -117,6 +117,15 @@ async def admin_button(query: CallbackQuery, callback_data: AdminCb, therapists:
     if current is None or msg is None or action not in {"ok", "no", "rv", "rvy", "rvn"}:
         await query.answer("This button has expired.")
         return
+    # The press is answered last, once the card and everyone's notices are in step.
+    toast, alert = await _admin_action(msg, action, current, query.from_user.id, therapists, bot)
+    await query.answer(toast, show_alert=alert)
+
+
+async def _admin_action(
+    msg: Message, action: str, current: TherapistView, admin_id: int, therapists: TherapistService, bot: Bot
+) -> tuple[str | None, bool]:
+    tid = current.id
     if action == "rv":
         await msg.edit_reply_markup(
             reply_markup=K.kb(
@@ -124,20 +133,16 @@ async def admin_button(query: CallbackQuery, callback_data: AdminCb, therapists:
                 [K.b("Keep them", AdminCb(action="rvn", therapist_id=tid).pack())],
             )
         )
-        await query.answer()
-        return
+        return None, False
     if action == "rvn":
-        await query.answer("Nothing changed.")
         await _sync_card(msg, current, therapists, None)
-        return
+        return "Nothing changed.", False
     if action == "rvy":
-        revoked = await therapists.revoke(query.from_user.id, tid)
+        revoked = await therapists.revoke(admin_id, tid)
         if revoked is None:
-            await query.answer("Nothing to revoke: that therapist isn't approved.", show_alert=True)
             await _sync_card(msg, current, therapists, None)
-            return
+            return "Nothing to revoke: that therapist isn't approved.", True
         t, ended = revoked
-        await query.answer(f"Revoked {t.display_name}.")
         await sync_commands(bot, t.telegram_id, therapist=False, admin=t.telegram_id in therapists.admin_ids)
         await notify(bot, t.telegram_id, "Your therapist access on this bot has been withdrawn by an admin.")
         for e in ended:
@@ -150,19 +155,18 @@ async def admin_button(query: CallbackQuery, callback_data: AdminCb, therapists:
                     f"sharing with them.{cancelled} Nothing else changes for you.",
                 )
         await _sync_card(msg, t, therapists, f"Revoked: {plural(len(ended), 'family link')} ended.")
-        return
-    decided = await therapists.decide(query.from_user.id, tid, action == "ok")
+        return f"Revoked {t.display_name}.", False
+    decided = await therapists.decide(admin_id, tid, action == "ok")
     if decided is None:
-        await query.answer("That request was already decided.", show_alert=True)
         await _sync_card(msg, current, therapists, None)
-        return
-    await query.answer("Approved." if decided.status is TherapistStatus.approved else "Declined.")
+        return "That request was already decided.", True
     if decided.status is TherapistStatus.approved:
         await sync_commands(bot, decided.telegram_id, therapist=True, admin=decided.telegram_id in therapists.admin_ids)
         await notify(bot, decided.telegram_id, f"✅ <b>You're approved as a therapist.</b>\n\n{THERAPIST_MENU}")
     else:
         await notify(bot, decided.telegram_id, "Your request to join as a therapist was not approved this time.")
     await _sync_card(msg, decided, therapists, None)
+    return ("Approved." if decided.status is TherapistStatus.approved else "Declined."), False
 
 
 async def _sync_card(msg: Message, t: TherapistView, therapists: TherapistService, note: str | None) -> None:
