@@ -153,6 +153,10 @@ DELETE_ASK = (
     "🗑 <b>Delete everything?</b>\n\nThis erases your family, children, schedule, prompts and answers "
     "for good. It can't be undone. (Tip: /export first if you'd like a copy.)"
 )
+DELETE_SHARED = (
+    "👪 Your co-parents share this family, so it is erased for them too. To stop only for yourself, leave instead: "
+    "/settings → Co-parents."
+)
 DELETED = "Everything is erased. Thank you for the time you spent here. If you ever want to start again, tap /start."
 DELETE_CANCELLED = "Nothing was deleted."
 EXPORT_CAPTION = "Here is all of your family's data."

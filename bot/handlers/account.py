@@ -23,6 +23,7 @@ from bot.handlers.util import Fresh, Ready, ask, cb_message, need_ready, next_te
 from bot.handlers.views import show_children, show_settings
 from bot.render import h
 from bot.services.families import FamilyService, Who
+from bot.services.household import HouseholdService
 from bot.services.therapists import TherapistService
 
 HTML = ParseMode.HTML
@@ -40,6 +41,7 @@ async def settings_button(
     who: Who,
     families: FamilyService,
     library: Library,
+    clock: Clock,
 ) -> None:
     msg = cb_message(query)
     if msg is None:
@@ -94,7 +96,7 @@ async def settings_button(
     elif action == "birth":
         await state.set_state(Setup.birth)
         await state.update_data(mode="edit", child_id=child_id)
-        await msg.answer(T.ask_birth(None), parse_mode=HTML)
+        await msg.answer(T.ask_birth(None), parse_mode=HTML, reply_markup=K.birth_years(clock.now().date()))
     elif action == "back":
         await show_settings(msg, who, families)
     else:
@@ -187,12 +189,14 @@ async def export_cmd(message: Message, who: Who | None, families: FamilyService,
     await message.answer_document(BufferedInputFile(data, filename=name), caption=T.EXPORT_CAPTION)
 
 
-async def delete_cmd(message: Message, state: FSMContext, who: Who | None) -> None:
+async def delete_cmd(message: Message, state: FSMContext, who: Who | None, household: HouseholdService) -> None:
     if who is None:
         await message.answer("There's nothing stored about you. 🌱")
         return
     await state.clear()
-    await message.answer(T.DELETE_ASK, parse_mode=HTML, reply_markup=K.delete_confirm())
+    shared = len(await household.members(who.family_id)) > 1
+    text = T.DELETE_ASK + (f"\n\n{T.DELETE_SHARED}" if shared else "")
+    await message.answer(text, parse_mode=HTML, reply_markup=K.delete_confirm())
 
 
 async def delete_button(

@@ -5,6 +5,7 @@ The plan steps (timezone, time, days) live in bot.handlers.plan and are reused b
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time
 
 from aiogram import Bot, F, Router
@@ -305,7 +306,7 @@ async def quick_start(
         time=view.send_time.strftime("%H:%M"), zone=view.timezone, days=days_label(view.days)
     )
     await msg.answer(summary, parse_mode=HTML)
-    ready = Who(**{**who.__dict__, "onboarded": True})
+    ready = replace(who, onboarded=True)
     await send_prompt_now(msg, ready, deliveries, sender)
     if isinstance(pending, str):
         await show_consent(msg, pending, therapists)

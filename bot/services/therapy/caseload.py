@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -71,12 +72,10 @@ class CaseloadMixin(AssignMixin):
                 assert fam is not None
                 base = self._summary(link, await self._rows(s, link, since))
                 out.append(
-                    ClientSummary(
-                        **{
-                            **base.__dict__,
-                            "children": await self._children(s, fam.id, fam.timezone),
-                            "this_week": await self._this_week(s, link, fam.timezone),
-                        }
+                    replace(
+                        base,
+                        children=await self._children(s, fam.id, fam.timezone),
+                        this_week=await self._this_week(s, link, fam.timezone),
                     )
                 )
             return out
