@@ -83,6 +83,11 @@ async def test_a_co_parent_joins_sees_the_same_prompts_and_answers(
     assert "✅ tried · by your co-parent" in (hist.text or "")
     assert "— ·" not in (hist.text or "")
 
+    # /delete warns that it erases the family for the co-parent too.
+    warning = await say(tg, DAD, "/delete", "Delete everything?")
+    assert "erased for them too" in (warning.text or "")
+    await tap(tg, DAD, "Cancel", "Nothing was deleted")
+
     # Dad leaves; Ann's family carries on, and she is told.
     await say(tg, DAD, "/settings", "Your settings")
     await tap(tg, DAD, "Co-parents", "Co-parents")
