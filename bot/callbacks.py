@@ -3,6 +3,8 @@ version) matches no handler and gets the catch-all "expired" answer. Ids inside 
 
 from __future__ import annotations
 
+from typing import Self
+
 from aiogram.filters.callback_data import CallbackData
 
 
@@ -70,3 +72,21 @@ class PauseCb(CallbackData, prefix="pz"):
 
 class DeleteCb(CallbackData, prefix="del"):
     action: str  # yes | no
+
+
+class DeliveryCb(CallbackData, prefix="d"):
+    """The buttons under a prompt. Packed exactly as before typed factories ("d:t:5", "d:r:5:3"), because
+    prompts already sitting in families' chats carry that form and must keep working."""
+
+    action: str  # t tried | s skip | l later | r rating | n no note
+    delivery_id: int
+    arg: int | None = None
+
+    def pack(self) -> str:
+        return super().pack().removesuffix(self.__separator__)
+
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        if value.count(cls.__separator__) == 2:
+            value += cls.__separator__
+        return super().unpack(value)

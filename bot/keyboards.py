@@ -6,7 +6,7 @@ from datetime import date
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import DaysCb, DeleteCb, MemberCb, PauseCb, SettingsCb, SetupCb
+from bot.callbacks import DaysCb, DeleteCb, DeliveryCb, MemberCb, PauseCb, SettingsCb, SetupCb
 from bot.domain.schedule import WEEKDAY_NAMES
 from bot.texts import CADENCE_LABELS
 
@@ -160,4 +160,4 @@ def edit_child(child_id: int) -> InlineKeyboardMarkup:
 
 
 def note_skip(delivery_id: int) -> InlineKeyboardMarkup:
-    return kb([b("Skip", f"d:n:{delivery_id}")])
+    return kb([b("Skip", DeliveryCb(action="n", delivery_id=delivery_id).pack())])

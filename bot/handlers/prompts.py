@@ -13,9 +13,10 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards as K
 from bot import texts as T
+from bot.callbacks import DeliveryCb
 from bot.clock import Clock
 from bot.handlers.states import Notes
-from bot.handlers.util import Fresh, Ready, ask, cb_message, need_ready, parse_int, when_local
+from bot.handlers.util import Fresh, Ready, ask, cb_message, need_ready, when_local
 from bot.handlers.views import send_prompt_now
 from bot.render import delivery_text, h, prompt_keyboard, status_line
 from bot.sender import Sender
@@ -33,17 +34,6 @@ async def prompt_cmd(
 ) -> None:
     await state.clear()
     await send_prompt_now(message, who, deliveries, sender)
-
-
-def _parse(data: str | None) -> tuple[str, int, int | None] | None:
-    parts = (data or "").split(":")
-    if len(parts) not in (3, 4) or parts[0] != "d" or parts[1] not in {"t", "s", "l", "r", "n"}:
-        return None
-    delivery_id = parse_int(parts[2])
-    arg = parse_int(parts[3]) if len(parts) == 4 else None
-    if delivery_id is None or (len(parts) == 4 and arg is None):
-        return None
-    return parts[1], delivery_id, arg
 
 
 async def _refresh(
@@ -68,6 +58,7 @@ async def _refresh(
 
 async def prompt_button(
     query: CallbackQuery,
+    callback_data: DeliveryCb,
     state: FSMContext,
     who: Who | None,
     deliveries: DeliveryService,
@@ -76,11 +67,10 @@ async def prompt_button(
     tips: Tips,
     clock: Clock,
 ) -> None:
-    parsed = _parse(query.data)
-    if parsed is None:
+    action, delivery_id, arg = callback_data.action, callback_data.delivery_id, callback_data.arg
+    if action not in {"t", "s", "l", "r", "n"} or (arg is not None) != (action == "r"):
         await query.answer(T.BUTTON_EXPIRED)
         return
-    action, delivery_id, arg = parsed
     d = await deliveries.owned(who.family_id, delivery_id) if who else None
     if who is None or d is None:
         await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
@@ -169,6 +159,6 @@ def setup() -> Router:
     router = Router(name="prompts")
     router.message.register(prompt_cmd, Command("prompt"), Ready())
     router.message.register(need_ready, Command("prompt"))
-    router.callback_query.register(prompt_button, F.data.startswith("d:"))
+    router.callback_query.register(prompt_button, DeliveryCb.filter())
     router.message.register(note_typed, StateFilter(Notes.awaiting), F.text, ~F.text.startswith("/"), Fresh())
     return router
