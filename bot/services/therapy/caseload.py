@@ -195,12 +195,19 @@ class CaseloadMixin(AssignMixin):
                     .where(TherapistLink.status == LinkStatus.active, Therapist.status == TherapistStatus.approved)
                 )
             ).all()
+            # One grouped query per tick, not one per link: this runs every TICK_SECONDS.
+            last_answers = dict(
+                (
+                    await s.execute(
+                        select(Delivery.family_id, func.max(Response.updated_at))
+                        .join(Response, Response.delivery_id == Delivery.id)
+                        .where(Delivery.family_id.in_({link.family_id for link, _ in rows}))
+                        .group_by(Delivery.family_id)
+                    )
+                ).all()
+            )
             for link, chat in rows:
-                last_answer = await s.scalar(
-                    select(func.max(Response.updated_at))
-                    .join(Delivery, Delivery.id == Response.delivery_id)
-                    .where(Delivery.family_id == link.family_id)
-                )
+                last_answer = last_answers.get(link.family_id)
                 since = max(link.accepted_at, last_answer) if last_answer else link.accepted_at
                 if now - since < QUIET_AFTER:
                     continue
