@@ -25,16 +25,20 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Library, load_library
 from bot.db.engine import create_engine, session_factory
+from bot.domain import places
 from bot.domain.matching import CrisisMatcher, SituationMatcher
 from bot.fsm_storage import build_storage
 from bot.handlers import build_router
 from bot.handlers.middlewares import CrisisMiddleware, PrivateOnlyMiddleware, WhoMiddleware
 from bot.handlers.therapist import sync_commands
+from bot.render_therapist import digest_text, quiet_alert_text
 from bot.runmodes import Runtime, run_polling, run_webhook
 from bot.sender import RateLimiter, Sender
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService
+from bot.services.household import HouseholdService
 from bot.services.therapists import TherapistService
+from bot.tips import load_tips
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,7 @@ COMMANDS = [
     ("pause", "Take a break"),
     ("resume", "Start again after a pause"),
     ("help_now", "Help with a hard moment"),
+    ("progress", "A picture of your progress"),
     ("mytherapist", "Your therapist links"),
     ("therapist", "Join as a family therapist"),
     ("help", "What I can do"),
@@ -83,6 +88,7 @@ class App:
     scheduler: AsyncIOScheduler
     _tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     runtime: Runtime = field(default_factory=Runtime)
+    _warming: asyncio.Task[int] | None = None
 
     async def tick(self) -> None:
         """One pass of the delivery pipeline. The scheduler calls this; tests may too, after moving the clock."""
@@ -95,12 +101,16 @@ class App:
                 await self.deliveries.dispatch_assignments()
                 await self.sender.drain()
                 await self.sender.nudges()
-                for chat_id, text in await self.therapists.due_digests():
-                    await self.sender.send_notice(chat_id, text)
+                for digest in await self.therapists.due_digests():
+                    await self.sender.send_notice(digest.telegram_id, digest_text(digest))
+                for chat_id, label in await self.therapists.quiet_alerts():
+                    await self.sender.send_notice(chat_id, quiet_alert_text(label))
             except Exception:
                 log.exception("tick failed; the next tick will try again")
 
     async def startup(self) -> None:
+        # Build the city table in a thread while the bot starts; nothing waits for it.
+        self._warming = asyncio.create_task(asyncio.to_thread(places.warm))
         await self.bot.set_my_commands(
             [BotCommand(command=c, description=d) for c, d in COMMANDS], scope=BotCommandScopeDefault()
         )
@@ -180,9 +190,10 @@ def build_app(
     crisis = CrisisMiddleware(CrisisMatcher(library.safety), resources_text(library, settings.safety_resources_file))
     dp.message.outer_middleware(crisis)
     who = WhoMiddleware(families)
-    dp.message.middleware(who)
-    dp.callback_query.middleware(who)
-    dp.my_chat_member.middleware(who)
+    # Outer, so access filters (bot.handlers.util.Ready) can see who is talking before a handler is chosen.
+    dp.message.outer_middleware(who)
+    dp.callback_query.outer_middleware(who)
+    dp.my_chat_member.outer_middleware(who)
     dp.include_router(build_router())
     dp.workflow_data.update(
         settings=settings,
@@ -193,6 +204,8 @@ def build_app(
         sender=sender,
         therapists=therapists,
         situations=SituationMatcher(library.situations.values()),
+        household=HouseholdService(sessions, clock),
+        tips=load_tips(settings.content_dir),
     )
     scheduler = AsyncIOScheduler(timezone="UTC")
     return App(

@@ -30,6 +30,7 @@ from bot.content import (
 from bot.content_rules import prompt_problems
 from bot.readability import fk_grade
 from bot.render import prompt_text
+from bot.tips import load_tips
 
 REFERENCE_LOCALE = "en"
 MAX_OVERLAP = 0.5  # word-set Jaccard of what-to-do + try-saying
@@ -182,7 +183,12 @@ def run_check(content_dir: Path | None = None) -> Report:
         lib = load_library(root)
     except ContentInvalid as exc:
         return Report(exc.errors, None)
-    return Report(quality_errors(lib) + locale_errors(root, lib), lib)
+    try:
+        load_tips(root)
+        tip_errors: list[ContentError] = []
+    except ContentInvalid as exc:
+        tip_errors = exc.errors
+    return Report(quality_errors(lib) + locale_errors(root, lib) + tip_errors, lib)
 
 
 def _goal(value: int, least: int, goal: int) -> str:

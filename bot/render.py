@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import DeliveryCb
 from bot.content import SKILL_LABELS, Prompt, Skill, render_placeholders
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def outcome_label(outcome: str | None, rating: int | None, unanswered: str = "·
 
 
 def cb(action: str, delivery_id: int, arg: int | None = None) -> str:
-    return f"d:{action}:{delivery_id}" + (f":{arg}" if arg is not None else "")
+    return DeliveryCb(action=action, delivery_id=delivery_id, arg=arg).pack()
 
 
 def prompt_keyboard(delivery_id: int, outcome: str | None = None, *, later: bool = True) -> InlineKeyboardMarkup:

@@ -315,7 +315,12 @@ class Sender:
                 if fam is not None:
                     local = now.astimezone(ZoneInfo(fam.timezone))
                     if in_quiet_hours(local.time()):
-                        # Due during quiet hours (after downtime, say): wait for the morning.
+                        if not d.remind_later:
+                            # Due during quiet hours (after downtime, say): a reminder next morning is
+                            # about a stale prompt, so it is dropped (bot.domain.schedule.nudge_at).
+                            d.nudge_status = "cancelled"
+                            continue
+                        # 'Later today' was the parent's own request: bring it back in the morning.
                         d.nudge_due_at = end_of_quiet(local, ZoneInfo(fam.timezone))
                         continue
                 answered = await s.scalar(select(Response.id).where(Response.delivery_id == d.id))

@@ -28,8 +28,8 @@ HELP = (
     "Here's what I can do:\n\n"
     "/prompt — an idea to try right now\n"
     "/help_now — a few steps for a hard moment (tantrum, sibling fight, slammed door…)\n"
-    "/history — what you've tried so far\n"
-    "/settings — time, days, timezone, children, reminders\n"
+    "/history — what you've tried so far · /progress — the same as a picture\n"
+    "/settings — time, days, timezone, children, reminders, co-parents\n"
     "/pause — take a break · /resume — start again\n"
     "/privacy — what I store\n"
     "/export — your data as a file · /delete — erase everything\n\n"
@@ -91,10 +91,17 @@ ASK_TIME = (
     "Tap one, or type a time like <code>19:30</code>, <code>7pm</code> or <code>7:30 am</code>."
 )
 TIME_UNCLEAR = "Sorry, I couldn't read that time. Try <code>19:30</code>, <code>7pm</code> or <code>7:30 am</code>."
-TIME_QUIET_NOTE = (
-    "That's in the evening quiet hours (21:00–08:00). I'll still send at the time you chose, but reminders "
-    "never come during quiet hours."
-)
+
+
+def time_quiet_note(hour: int) -> str:
+    """Quiet hours run 21:00-08:00; a time before 08:00 sits in their early-morning end, not the evening."""
+    part = "the early-morning quiet hours (until 08:00)" if hour < 12 else "the evening quiet hours (from 21:00)"
+    return (
+        f"That's in {part}. I'll still send at the time you chose, but no reminder follows it: "
+        "reminders never come during quiet hours."
+    )
+
+
 ASK_DAYS = "📅 <b>How often?</b> Three a week is a good start. You can change it any time."
 CADENCE_LABELS = {
     "three": "3 a week (Tue, Thu, Sat)",
@@ -110,12 +117,21 @@ BUTTON_EXPIRED = "This button has expired. Try /prompt or /help."
 
 THANKS_TRIED = "✅ Lovely. How did it go?"
 THANKS_SKIPPED = "No problem at all. Some days are like that."
-NOTE_ASK = (
-    "📝 Something to think about: <i>{reflect}</i>\n\n"
-    "If you'd like, reply with one line about how it went. {privacy} Or tap Skip."
-)
+FOLLOW_UP = {
+    3: "😊 Lovely. <b>What helped it go well?</b> One line is plenty, and it helps you do it again.",
+    2: "😐 Mixed is normal, and it still counts. <b>What's one thing worth keeping for next time?</b>",
+    1: "😣 Thank you for trying: the hard ones count too.\n\n💡 <b>One thing to try next time:</b> {tip}\n\n"
+    "<b>What made it hard?</b> Naming it often makes the next try easier.",
+}
+NOTE_INVITE = "If you like, reply with one line. {privacy} Or tap Skip."
 NOTE_PRIVATE = "It stays private to your family."
-NOTE_SHARED = "Your therapist will see it too, because you share notes (change that in /mytherapist)."
+
+
+def note_shared(names: list[str]) -> str:
+    """Said only when it is true: these therapists have note sharing on for their link."""
+    return f"{' and '.join(names)} will see it too, because you share notes with them (change that in /mytherapist)."
+
+
 NOTE_SAVED = "📝 Saved. Thank you for taking the time."
 NOTE_SKIPPED = "That's fine. Well done for trying it."
 NOTE_TOO_LONG = "That's a lovely amount to say! Could you keep the note to about 280 characters?"
@@ -137,6 +153,10 @@ DELETE_ASK = (
     "🗑 <b>Delete everything?</b>\n\nThis erases your family, children, schedule, prompts and answers "
     "for good. It can't be undone. (Tip: /export first if you'd like a copy.)"
 )
+DELETE_SHARED = (
+    "👪 Your co-parents share this family, so it is erased for them too. To stop only for yourself, leave instead: "
+    "/settings → Co-parents."
+)
 DELETED = "Everything is erased. Thank you for the time you spent here. If you ever want to start again, tap /start."
 DELETE_CANCELLED = "Nothing was deleted."
 EXPORT_CAPTION = "Here is all of your family's data."
@@ -146,3 +166,44 @@ ALREADY_SET_UP = "You're all set. Next idea: {next}.\n\n" + HELP
 BLOCKED_REACTIVATED = "👋 Welcome back! I'll start sending ideas again. Next one: {next}."
 TEXT_TOO_LONG = "That message is too long for me to read. Could you make it shorter?"
 FALLBACK = "I'm not sure what you mean, but here's what I can do.\n\n" + HELP
+
+# ---- co-parents -------------------------------------------------------------------------------------------
+
+JOIN_WELCOME = (
+    "👋 <b>Hello! You've been invited to join a family here.</b>\n\n"
+    "I'm a small helper for emotion coaching at home. You'll get the same short ideas as the rest of your "
+    "family, at the same times, and either of you can answer them.\n\n"
+    "<b>What I am not:</b> I'm not a therapist, and nobody watches this chat. If anyone is in danger, "
+    "call your local emergency number.\n\n"
+    "<b>What I store if you agree:</b> your Telegram id and your answers, beside your family's children, "
+    "schedule and answers. You can leave at any time, and /export and /delete work for you too.\n\n"
+    "Is that OK with you?"
+)
+JOINED = (
+    "🎉 <b>You've joined your family.</b> Ideas come at the family's time; answer them just as the others do. "
+    "/history shows who answered what. Leave any time from /settings → Co-parents."
+)
+JOIN_PROBLEMS = {
+    "unknown": "I don't recognise that invite link. Ask for a new one from the person who sent it.",
+    "expired": "That invite link has expired (links last 3 days). Ask for a new one.",
+    "used": "That invite link has already been used. Each link works once.",
+    "full": "That family already has as many caregivers as I can hold.",
+    "has_family": (
+        "You already have a family set up here. To join another, first leave yours (/settings → Co-parents) "
+        "or /delete it."
+    ),
+}
+QUICK_SUMMARY = (
+    "🎉 <b>You're all set!</b> Here's your first idea right now.\n\n"
+    "I picked the usual plan, and you can change any of it in /settings:\n"
+    "🕖 {time} ({zone})\n📅 {days}\n🔔 One gentle reminder if a prompt goes unanswered"
+)
+ASK_OWN_DAYS = "🗓 <b>Pick your days.</b> Tap to switch a day on or off, then Save. Good for shared custody or shifts."
+
+
+def days_text(cadence: str, days: frozenset[int]) -> str:
+    """The plan's days in words: a named cadence, or the custom days themselves."""
+    if cadence in CADENCE_LABELS:
+        return CADENCE_LABELS[cadence]
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    return ", ".join(names[d] for d in sorted(days))

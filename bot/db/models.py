@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.domain.status import Role
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -66,7 +68,7 @@ class Family(Base):
     send_time: Mapped[time] = mapped_column(Time, default=time(19, 30))
     cadence: Mapped[str] = mapped_column(String(16), default="three")
     nudges_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    share_notes: Mapped[bool] = mapped_column(Boolean, default=False)
+    custom_days: Mapped[int | None] = mapped_column(SmallInteger)  # weekday bitmask when cadence is custom
     paused_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     next_send_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -90,7 +92,7 @@ class Caregiver(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(16), default="owner")
+    role: Mapped[str] = mapped_column(String(16), default=Role.owner.value)
     language_code: Mapped[str | None] = mapped_column(String(8))
     consented_at: Mapped[datetime]
     blocked_at: Mapped[datetime | None]
@@ -167,6 +169,7 @@ class Response(Base):
     outcome: Mapped[str] = mapped_column(String(16))  # tried | skipped
     rating: Mapped[int | None] = mapped_column(SmallInteger)  # 1 hard, 2 so-so, 3 went well
     note: Mapped[str | None] = mapped_column(Text)
+    note_at: Mapped[datetime | None]  # when the note was written: sharing covers notes written while it is on
     answered_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -232,6 +235,11 @@ class TherapistLink(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | revoked
     accepted_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # Chosen per link on the consent screen, off by default. Only notes written since it was last turned on
+    # are visible, so turning it on never reveals notes written as private.
+    share_notes: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes_shared_since: Mapped[datetime | None]
+    quiet_alert_at: Mapped[datetime | None]  # the therapist was told this family went quiet
 
     __table_args__ = (UniqueConstraint("therapist_id", "family_id"),)
 
@@ -251,5 +259,30 @@ class Assignment(Base):
     # When it goes out; replaces_slot means it takes the place of the family's library prompt at that slot.
     deliver_at: Mapped[datetime] = mapped_column(index=True)
     replaces_slot: Mapped[bool] = mapped_column(Boolean, default=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | delivered | expired
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # AssignmentStatus
     created_at: Mapped[datetime]
+
+
+class CaregiverInvite(Base):
+    """A one-time deep-link code the owner gives a co-parent. Random, expiring, used once."""
+
+    __tablename__ = "caregiver_invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class TherapistDecision(Base):
+    """Each request and admin decision, so a therapist who applies again shows their history."""
+
+    __tablename__ = "therapist_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # TherapistStatus
+    at: Mapped[datetime]
+    by: Mapped[int | None] = mapped_column(BigInteger)

@@ -17,6 +17,7 @@ class Cadence(StrEnum):
     daily = "daily"
     weekdays = "weekdays"
     weekly = "weekly"
+    custom = "custom"  # any set of weekdays, kept as a bitmask beside the cadence
 
 
 # Weekday numbers as in ``date.weekday()``: Monday = 0 ... Sunday = 6.
@@ -26,6 +27,33 @@ CADENCE_DAYS: dict[Cadence, frozenset[int]] = {
     Cadence.weekdays: frozenset(range(5)),
     Cadence.weekly: frozenset({6}),  # Sunday
 }
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def days_mask(days: Iterable[int]) -> int:
+    """A set of weekdays (Monday = 0) as a bitmask, for storage."""
+    mask = 0
+    for d in days:
+        if not 0 <= d <= 6:
+            raise ValueError(f"weekday out of range: {d}")
+        mask |= 1 << d
+    return mask
+
+
+def days_for(cadence: str, custom_days: int | None = None) -> frozenset[int]:
+    """The weekdays of a family's plan. A custom plan with no valid day falls back to three a week."""
+    c = Cadence(cadence)
+    if c is Cadence.custom:
+        days = frozenset(d for d in range(7) if (custom_days or 0) >> d & 1)
+        return days or CADENCE_DAYS[Cadence.three]
+    return CADENCE_DAYS[c]
+
+
+def days_label(days: frozenset[int]) -> str:
+    """ "Mon, Wed, Fri" style, in week order."""
+    return ", ".join(WEEKDAY_NAMES[d] for d in sorted(days))
+
 
 QUIET_START = time(21, 0)
 QUIET_END = time(8, 0)
@@ -153,23 +181,46 @@ def in_quiet_hours(t: time, start: time = QUIET_START, end: time = QUIET_END) ->
     return t >= start or t < end
 
 
+MIN_NUDGE_GAP = timedelta(minutes=45)
+EVENING_MARGIN = timedelta(minutes=15)
+
+
 def nudge_at(
     sent_at: datetime,
     tz: ZoneInfo,
     delay: timedelta = timedelta(hours=3),
     quiet_start: time = QUIET_START,
     quiet_end: time = QUIET_END,
-) -> datetime:
-    """When to nudge after a prompt sent at ``sent_at``: ``sent_at + delay``, moved out of quiet hours.
+    min_gap: timedelta = MIN_NUDGE_GAP,
+) -> datetime | None:
+    """When to remind after a prompt sent at ``sent_at``, or None for no reminder.
 
-    If the local time then falls in quiet hours it moves to the next ``quiet_end`` local time.
+    Normally ``sent_at + delay``. If that falls in quiet hours the reminder moves *earlier*, to a little
+    before the quiet hours begin, as long as that is still ``min_gap`` after the prompt; otherwise there is
+    none. A reminder the next morning is about a prompt that has gone stale, so it never happens.
     Returns an aware UTC datetime.
     """
-    target = _to_utc(sent_at, "sent_at") + delay
+    sent = _to_utc(sent_at, "sent_at")
+    target = sent + delay
     local = target.astimezone(tz)
     if not in_quiet_hours(local.time(), quiet_start, quiet_end):
         return target
-    return end_of_quiet(local, tz, quiet_end)
+    candidate = start_of_quiet(local, tz, quiet_start, quiet_end) - EVENING_MARGIN
+    if candidate - sent < min_gap or candidate > target:
+        return None
+    if in_quiet_hours(candidate.astimezone(tz).time(), quiet_start, quiet_end):
+        return None  # back-to-back quiet windows leave no room before this one
+    return candidate
+
+
+def start_of_quiet(
+    local: datetime, tz: ZoneInfo, quiet_start: time = QUIET_START, quiet_end: time = QUIET_END
+) -> datetime:
+    """The start of the quiet hours that ``local`` (a local time inside them) falls in, as aware UTC."""
+    start = quiet_start.replace(tzinfo=None)
+    wraps = start > quiet_end.replace(tzinfo=None)
+    day = local.date() - _DAY if wraps and local.time() < start else local.date()
+    return localize(day, start, tz).astimezone(UTC)
 
 
 def end_of_quiet(local: datetime, tz: ZoneInfo, quiet_end: time = QUIET_END) -> datetime:

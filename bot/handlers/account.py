@@ -1,11 +1,11 @@
-"""/history, /settings, /pause, /resume, /export, /delete."""
+"""/settings (with editing children), /pause, /resume, /export, /delete."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.enums import ParseMode
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -13,110 +13,67 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot import keyboards as K
 from bot import texts as T
+from bot.callbacks import DeleteCb, PauseCb, SettingsCb
 from bot.clock import Clock
-from bot.config import Settings
 from bot.content import Library
 from bot.domain.parsing import parse_date
 from bot.handlers.states import Pausing, Setup
-from bot.handlers.util import Fresh, ask, cb_message, next_text, parse_int, when_local
+from bot.handlers.therapist import notify
+from bot.handlers.util import Fresh, Ready, ask, cb_message, need_ready, next_text
 from bot.handlers.views import show_children, show_settings
-from bot.render import fit, h, outcome_label, skill_label
-from bot.services.deliveries import DeliveryService
+from bot.render import h
 from bot.services.families import FamilyService, Who
+from bot.services.household import HouseholdService
+from bot.services.therapists import TherapistService
 
-router = Router(name="account")
 HTML = ParseMode.HTML
 
 
-def _ready(who: Who | None) -> str | None:
-    if who is None:
-        return T.NEED_START
-    if not who.onboarded:
-        return T.NEED_SETUP
-    return None
-
-
-# ---- history ---------------------------------------------------------------------------------------
-
-
-@router.message(Command("history"))
-async def history(
-    message: Message, state: FSMContext, who: Who | None, deliveries: DeliveryService, families: FamilyService
-) -> None:
-    if problem := _ready(who):
-        await message.answer(problem)
-        return
-    assert who is not None
-    await state.clear()
-    view = await families.view(who.family_id)
-    hist = await deliveries.history(who.family_id)
-    if not hist.recent:
-        await message.answer("📖 No prompts yet. Your first one comes " + next_text(view) + ", or try /prompt now.")
-        return
-    lines = ["📖 <b>Your recent prompts</b>", ""]
-    for item in hist.recent:
-        when = when_local(item.sent_at or item.slot_at, view.timezone).split(" at ")[0]
-        for_whom = f" ({h(item.child_nickname)})" if item.child_nickname else ""
-        lines.append(f"• {when} — {h(item.title)}{for_whom} — {outcome_label(item.outcome, item.rating)}")
-    lines.append("")
-    if hist.tried_by_skill:
-        lines.append("<b>Tried, by skill:</b>")
-        lines += [f"  {skill_label(k)}: {v}" for k, v in hist.tried_by_skill.items()]
-        lines.append("")
-    lines.append(f"Sent {hist.sent} · tried {hist.tried} · skipped {hist.skipped}")
-    if hist.streak_weeks:
-        weeks = "week" if hist.streak_weeks == 1 else "weeks in a row"
-        lines.append(f"🔥 Streak: {hist.streak_weeks} {weeks} with at least one try.")
-    else:
-        lines.append("Try one this week to start a streak 🌱")
-    await message.answer(fit("\n".join(lines)), parse_mode=HTML)
-
-
-# ---- settings -------------------------------------------------------------------------------------
-
-
-@router.message(Command("settings"))
-async def settings_cmd(message: Message, state: FSMContext, who: Who | None, families: FamilyService) -> None:
-    if problem := _ready(who):
-        await message.answer(problem)
-        return
-    assert who is not None
+async def settings_cmd(message: Message, state: FSMContext, who: Who, families: FamilyService) -> None:
     await state.clear()
     await show_settings(message, who, families)
 
 
-@router.callback_query(F.data.startswith("st:"))
 async def settings_button(
     query: CallbackQuery,
+    callback_data: SettingsCb,
     state: FSMContext,
-    who: Who | None,
+    who: Who,
     families: FamilyService,
-    settings: Settings,
     library: Library,
     clock: Clock,
 ) -> None:
     msg = cb_message(query)
-    if msg is None or who is None or not who.onboarded:
+    if msg is None:
         await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
         return
-    action = (query.data or "")[3:]
-    if not action.startswith("rm:"):
-        await query.answer()
-    if action == "time":
-        await state.set_state(Setup.time)
+    action, child_id = callback_data.action, callback_data.child_id
+    view = await families.view(who.family_id)
+    child = next((c for c in view.children if c.id == child_id), None)
+    if action in ("rm", "edit", "nick", "birth") and child is None:
+        await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
+        return
+    if action == "rm":
+        try:
+            ok = await families.remove_child(who.family_id, child_id)
+        except ValueError:
+            await query.answer("A family needs at least one child. Add another first.", show_alert=True)
+            return
+        await query.answer("Removed." if ok else T.BUTTON_NOT_YOURS)
+        await show_children(msg, who, families, library)
+        return
+    await query.answer()
+    if action in ("time", "days", "tz"):
+        new_state = {"time": Setup.time, "days": Setup.days, "tz": Setup.timezone}[action]
+        await state.set_state(new_state)
         await state.update_data(mode="settings")
-        await msg.answer(T.ASK_TIME, parse_mode=HTML, reply_markup=K.times())
-    elif action == "days":
-        await state.set_state(Setup.days)
-        await state.update_data(mode="settings")
-        await msg.answer(T.ASK_DAYS, parse_mode=HTML, reply_markup=K.cadences())
-    elif action == "tz":
-        await state.set_state(Setup.timezone)
-        await state.update_data(mode="settings")
-        view = await families.view(who.family_id)
-        await msg.answer(T.ASK_TZ, parse_mode=HTML, reply_markup=K.timezones(view.timezone))
+        if action == "time":
+            await msg.answer(T.ASK_TIME, parse_mode=HTML, reply_markup=K.times())
+        elif action == "days":
+            await msg.answer(T.ASK_DAYS, parse_mode=HTML, reply_markup=K.cadences())
+        else:
+            await msg.answer(T.ASK_TZ, parse_mode=HTML, reply_markup=K.timezones(view.timezone))
     elif action == "nudges":
-        view = await families.view(who.family_id)
         await families.update_plan(who.family_id, nudges_enabled=not view.nudges_enabled)
         await show_settings(msg, who, families, prefix=f"🔔 Reminders {'off' if view.nudges_enabled else 'on'}.")
     elif action == "children":
@@ -125,18 +82,21 @@ async def settings_button(
         await state.set_state(Setup.nickname)
         await state.update_data(mode="settings", nick=None)
         await msg.answer(T.ASK_NICKNAME_MORE, reply_markup=K.skip_nickname())
-    elif action.startswith("rm:"):
-        child_id = parse_int(action[3:])
-        try:
-            ok = child_id is not None and await families.remove_child(who.family_id, child_id)
-        except ValueError:
-            await query.answer("A family needs at least one child. Add another first.", show_alert=True)
-            return
-        if not ok:
-            await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
-            return
-        await query.answer("Removed.")
-        await show_children(msg, who, families, library)
+    elif action == "edit" and child is not None:
+        name = h(child.nickname) or "this child"
+        await msg.answer(
+            f"✏️ <b>{name}</b>, born {child.birth_year}-{child.birth_month:02d}. What would you like to change?",
+            parse_mode=HTML,
+            reply_markup=K.edit_child(child.id),
+        )
+    elif action == "nick":
+        await state.set_state(Setup.nickname)
+        await state.update_data(mode="edit", child_id=child_id)
+        await msg.answer("What should I call this child? Type a nickname (up to 32 characters).")
+    elif action == "birth":
+        await state.set_state(Setup.birth)
+        await state.update_data(mode="edit", child_id=child_id)
+        await msg.answer(T.ask_birth(None), parse_mode=HTML, reply_markup=K.birth_years(clock.now().date()))
     elif action == "back":
         await show_settings(msg, who, families)
     else:
@@ -146,24 +106,19 @@ async def settings_button(
 # ---- pause and resume ---------------------------------------------------------------------------
 
 
-@router.message(Command("pause"))
-async def pause_cmd(message: Message, state: FSMContext, who: Who | None) -> None:
-    if problem := _ready(who):
-        await message.answer(problem)
-        return
+async def pause_cmd(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(T.PAUSE_ASK, parse_mode=HTML, reply_markup=K.pause())
 
 
-@router.callback_query(F.data.startswith("pz:"))
 async def pause_button(
-    query: CallbackQuery, state: FSMContext, who: Who | None, families: FamilyService, clock: Clock
+    query: CallbackQuery, callback_data: PauseCb, state: FSMContext, who: Who, families: FamilyService, clock: Clock
 ) -> None:
     msg = cb_message(query)
-    if msg is None or who is None or not who.onboarded:
+    if msg is None:
         await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
         return
-    action = (query.data or "")[3:]
+    action = callback_data.action
     await query.answer()
     if action == "menu":
         await msg.answer(T.PAUSE_ASK, parse_mode=HTML, reply_markup=K.pause())
@@ -180,7 +135,6 @@ async def pause_button(
         await msg.answer(T.BUTTON_EXPIRED)
 
 
-@router.message(StateFilter(Pausing.until), F.text, ~F.text.startswith("/"), Fresh())
 async def pause_date(
     message: Message, state: FSMContext, who: Who | None, families: FamilyService, clock: Clock
 ) -> None:
@@ -211,12 +165,7 @@ async def _pause_until(msg: Message, who: Who, families: FamilyService, until: d
     )
 
 
-@router.message(Command("resume"))
-async def resume_cmd(message: Message, state: FSMContext, who: Who | None, families: FamilyService) -> None:
-    if problem := _ready(who):
-        await message.answer(problem)
-        return
-    assert who is not None
+async def resume_cmd(message: Message, state: FSMContext, who: Who, families: FamilyService) -> None:
     await state.clear()
     await _resume(message, who, families)
 
@@ -231,7 +180,6 @@ async def _resume(msg: Message, who: Who, families: FamilyService) -> None:
 # ---- export and delete ---------------------------------------------------------------------------
 
 
-@router.message(Command("export"))
 async def export_cmd(message: Message, who: Who | None, families: FamilyService, clock: Clock) -> None:
     if who is None:
         await message.answer(T.NEED_START)
@@ -241,25 +189,63 @@ async def export_cmd(message: Message, who: Who | None, families: FamilyService,
     await message.answer_document(BufferedInputFile(data, filename=name), caption=T.EXPORT_CAPTION)
 
 
-@router.message(Command("delete"))
-async def delete_cmd(message: Message, state: FSMContext, who: Who | None) -> None:
+async def delete_cmd(message: Message, state: FSMContext, who: Who | None, household: HouseholdService) -> None:
     if who is None:
         await message.answer("There's nothing stored about you. 🌱")
         return
     await state.clear()
-    await message.answer(T.DELETE_ASK, parse_mode=HTML, reply_markup=K.delete_confirm())
+    shared = len(await household.members(who.family_id)) > 1
+    text = T.DELETE_ASK + (f"\n\n{T.DELETE_SHARED}" if shared else "")
+    await message.answer(text, parse_mode=HTML, reply_markup=K.delete_confirm())
 
 
-@router.callback_query(F.data.in_({"del:yes", "del:no"}))
-async def delete_button(query: CallbackQuery, who: Who | None, families: FamilyService) -> None:
+async def delete_button(
+    query: CallbackQuery,
+    callback_data: DeleteCb,
+    who: Who | None,
+    families: FamilyService,
+    therapists: TherapistService,
+    bot: Bot,
+) -> None:
     msg = cb_message(query)
     if msg is None or who is None:
         await query.answer("There's nothing stored about you.", show_alert=True)
         return
     await query.answer()
     await msg.edit_reply_markup(reply_markup=None)
-    if query.data == "del:no":
+    if callback_data.action != "yes":
         await msg.answer(T.DELETE_CANCELLED)
         return
-    await families.delete_family(who.family_id)
+    await erase_family(who, families, therapists, bot)
     await msg.answer(T.DELETED)
+
+
+async def erase_family(who: Who, families: FamilyService, therapists: TherapistService, bot: Bot) -> None:
+    """Erase for good, then tell each linked therapist and every other caregiver."""
+    leaving = await therapists.leaving_family(who.family_id)
+    caregivers = await families.delete_family(who.family_id)
+    for chat, label in leaving:
+        await notify(
+            bot, chat, f"ℹ️ <b>{h(label)}</b> has left the bot and erased its data, so it is no longer in your caseload."
+        )
+    for chat in caregivers:
+        if chat != who.telegram_id:
+            await notify(bot, chat, "ℹ️ Your family's data here was erased by a co-parent. Tap /start to begin again.")
+
+
+def setup() -> Router:
+    router = Router(name="account")
+    ready = Ready()
+    router.message.register(settings_cmd, Command("settings"), ready)
+    router.message.register(pause_cmd, Command("pause"), ready)
+    router.message.register(resume_cmd, Command("resume"), ready)
+    router.message.register(need_ready, Command("settings", "pause", "resume"))
+    router.callback_query.register(settings_button, SettingsCb.filter(), ready)
+    router.callback_query.register(pause_button, PauseCb.filter(), ready)
+    router.callback_query.register(need_ready, SettingsCb.filter())
+    router.callback_query.register(need_ready, PauseCb.filter())
+    router.message.register(pause_date, StateFilter(Pausing.until), F.text, ~F.text.startswith("/"), Fresh())
+    router.message.register(export_cmd, Command("export"))
+    router.message.register(delete_cmd, Command("delete"))
+    router.callback_query.register(delete_button, DeleteCb.filter())
+    return router

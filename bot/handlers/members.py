@@ -7,10 +7,7 @@ from aiogram.types import ChatMemberUpdated
 
 from bot.services.families import FamilyService
 
-router = Router(name="members")
 
-
-@router.my_chat_member()
 async def chat_member(update: ChatMemberUpdated, families: FamilyService) -> None:
     if update.chat.type != "private":
         return
@@ -19,3 +16,9 @@ async def chat_member(update: ChatMemberUpdated, families: FamilyService) -> Non
         await families.mark_blocked(update.from_user.id)
     elif status == "member":
         await families.reactivate(update.from_user.id)
+
+
+def setup() -> Router:
+    router = Router(name="members")
+    router.my_chat_member.register(chat_member)
+    return router

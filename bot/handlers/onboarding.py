@@ -1,8 +1,14 @@
-"""/start, consent, and the set-up steps (also reused by /settings to change one thing)."""
+"""/start, consent, joining a family by a co-parent's link, the children steps and the quick start.
+
+The plan steps (timezone, time, days) live in bot.handlers.plan and are reused by /settings.
+"""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from dataclasses import replace
+from datetime import time
+
+from aiogram import Bot, F, Router
 from aiogram.enums import ParseMode
 from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -10,49 +16,61 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards as K
 from bot import texts as T
+from bot.callbacks import SetupCb
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Library
 from bot.domain.bands import BirthCheck
-from bot.domain.parsing import parse_birth_month, parse_time, parse_timezone
-from bot.domain.schedule import Cadence, in_quiet_hours
+from bot.domain.parsing import parse_birth_month
+from bot.domain.schedule import Cadence, days_label
 from bot.handlers.states import Setup
-from bot.handlers.therapist import show_consent
-from bot.handlers.util import MAX_INPUT, cb_message, next_text, parse_int
-from bot.handlers.views import send_prompt_now, show_children, show_settings
+from bot.handlers.therapist import notify, show_consent
+from bot.handlers.util import MAX_INPUT, cb_message, next_text
+from bot.handlers.views import send_prompt_now, show_children
 from bot.render import h
 from bot.sender import Sender
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService, Who, clean_nickname
+from bot.services.household import HouseholdService, JoinProblem
 from bot.services.therapists import TherapistService
 
-router = Router(name="onboarding")
 HTML = ParseMode.HTML
+QUICK_TIME = time(19, 30)
 
 
-def invite_code(command: CommandObject | None) -> str | None:
+def invite_code(command: CommandObject | None, prefix: str = "c_") -> str | None:
     args = (command.args or "") if command else ""
-    return args[2:] if args.startswith("c_") and len(args) > 2 else None
+    return args[2:] if args.startswith(prefix) and len(args) > 2 else None
 
 
-@router.message(CommandStart())
 async def start(
     message: Message,
     state: FSMContext,
     who: Who | None,
     families: FamilyService,
     therapists: TherapistService,
+    household: HouseholdService,
+    bot: Bot,
     command: CommandObject | None = None,
 ) -> None:
-    code = invite_code(command)
+    code, join = invite_code(command), invite_code(command, "p_")
     if who is None:
         await state.clear()
+        if join:
+            # A co-parent's link: consent, then straight into the family, with no set-up of their own.
+            await state.update_data(pending_join=join)
+            await message.answer(T.JOIN_WELCOME, parse_mode=HTML, reply_markup=K.consent())
+            return
         if code:
             # Remember the therapist's invite through consent and set-up, then show its consent screen.
             await state.update_data(pending_invite=code)
         await message.answer(T.WELCOME, parse_mode=HTML, reply_markup=K.consent())
         return
     reactivated = await families.reactivate(who.telegram_id)
+    if join:
+        await state.clear()
+        await _join(message, who.telegram_id, None, join, families, household, bot)
+        return
     if not who.onboarded:
         if code:
             await state.update_data(pending_invite=code)
@@ -67,6 +85,29 @@ async def start(
     await message.answer(template.format(next=next_text(view)), parse_mode=HTML)
 
 
+async def _join(
+    msg: Message,
+    telegram_id: int,
+    language: str | None,
+    code: str,
+    families: FamilyService,
+    household: HouseholdService,
+    bot: Bot,
+) -> None:
+    result = await household.join(telegram_id, language, code)
+    if isinstance(result, JoinProblem):
+        await msg.answer(T.JOIN_PROBLEMS[result.value])
+        return
+    await msg.answer(T.JOINED, parse_mode=HTML)
+    view = await families.view(result)
+    await msg.answer(f"Next idea: {next_text(view)}.")
+    for member in await household.members(result):
+        if member.telegram_id != telegram_id:
+            await notify(
+                bot, member.telegram_id, "👪 A co-parent has joined your family here. They'll get the same ideas."
+            )
+
+
 async def resume_setup(message: Message, state: FSMContext, who: Who, families: FamilyService) -> None:
     view = await families.view(who.family_id)
     await state.update_data(mode="setup")
@@ -78,15 +119,20 @@ async def resume_setup(message: Message, state: FSMContext, who: Who, families: 
         await message.answer(T.ASK_TZ, parse_mode=HTML, reply_markup=K.timezones(view.timezone))
 
 
-@router.callback_query(F.data == "ob:privacy")
 async def privacy_button(query: CallbackQuery) -> None:
     await query.answer()
     if msg := cb_message(query):
         await msg.answer(T.PRIVACY, parse_mode=HTML, reply_markup=K.consent())
 
 
-@router.callback_query(F.data == "ob:agree")
-async def agree(query: CallbackQuery, state: FSMContext, who: Who | None, families: FamilyService) -> None:
+async def agree(
+    query: CallbackQuery,
+    state: FSMContext,
+    who: Who | None,
+    families: FamilyService,
+    household: HouseholdService,
+    bot: Bot,
+) -> None:
     await query.answer()
     msg = cb_message(query)
     if msg is None:
@@ -94,23 +140,28 @@ async def agree(query: CallbackQuery, state: FSMContext, who: Who | None, famili
     if who is not None and who.onboarded:
         await msg.answer(T.STEP_GONE)
         return
-    who = await families.agree(query.from_user.id, query.from_user.language_code)
+    join = (await state.get_data()).get("pending_join")
     await msg.edit_reply_markup(reply_markup=None)
+    if isinstance(join, str):
+        await state.clear()
+        await _join(msg, query.from_user.id, query.from_user.language_code, join, families, household, bot)
+        return
+    who = await families.agree(query.from_user.id, query.from_user.language_code)
     await resume_setup(msg, state, who, families)
 
 
 # ---- child ---------------------------------------------------------------------------------------------
 
 
-@router.callback_query(F.data == "ob:nick_skip", StateFilter(Setup.nickname))
-async def nickname_skip(query: CallbackQuery, state: FSMContext, clock: Clock, families: FamilyService) -> None:
+async def nickname_skip(query: CallbackQuery, state: FSMContext, clock: Clock) -> None:
     await query.answer()
     await state.update_data(nick=None)
-    await ask_birth(query, state, clock, families, None)
+    await ask_birth(query, state, clock, None)
 
 
-@router.message(StateFilter(Setup.nickname), F.text, ~F.text.startswith("/"))
-async def nickname_typed(message: Message, state: FSMContext, clock: Clock, families: FamilyService) -> None:
+async def nickname_typed(
+    message: Message, state: FSMContext, clock: Clock, who: Who | None, families: FamilyService
+) -> None:
     text = message.text or ""
     try:
         nick = clean_nickname(text[:MAX_INPUT])
@@ -120,13 +171,17 @@ async def nickname_typed(message: Message, state: FSMContext, clock: Clock, fami
     if nick is None:
         await message.answer(T.NICKNAME_EMPTY, reply_markup=K.skip_nickname())
         return
+    data = await state.get_data()
+    if data.get("mode") == "edit" and who is not None and isinstance(data.get("child_id"), int):
+        await families.edit_child(who.family_id, data["child_id"], nickname=nick)
+        await state.clear()
+        await show_children(message, who, families, note=f"✏️ Nickname changed to {h(nick)}.")
+        return
     await state.update_data(nick=nick)
-    await ask_birth(message, state, clock, families, nick)
+    await ask_birth(message, state, clock, nick)
 
 
-async def ask_birth(
-    target: Message | CallbackQuery, state: FSMContext, clock: Clock, families: FamilyService, nick: str | None
-) -> None:
+async def ask_birth(target: Message | CallbackQuery, state: FSMContext, clock: Clock, nick: str | None) -> None:
     msg = target if isinstance(target, Message) else cb_message(target)
     if msg is None:
         return
@@ -136,11 +191,10 @@ async def ask_birth(
     )
 
 
-@router.callback_query(F.data.startswith("ob:y:"), StateFilter(Setup.birth))
-async def birth_year(query: CallbackQuery) -> None:
-    year = parse_int((query.data or "").split(":")[2])
+async def birth_year(query: CallbackQuery, callback_data: SetupCb) -> None:
     msg = cb_message(query)
-    if year is None or msg is None:
+    year = callback_data.extra
+    if msg is None or not 1900 < year < 2200:
         await query.answer(T.BUTTON_EXPIRED)
         return
     await query.answer()
@@ -149,23 +203,24 @@ async def birth_year(query: CallbackQuery) -> None:
     )
 
 
-@router.callback_query(F.data.startswith("ob:m:"), StateFilter(Setup.birth))
 async def birth_month(
-    query: CallbackQuery, state: FSMContext, who: Who | None, families: FamilyService, library: Library
+    query: CallbackQuery,
+    callback_data: SetupCb,
+    state: FSMContext,
+    who: Who | None,
+    families: FamilyService,
+    library: Library,
 ) -> None:
-    parts = (query.data or "").split(":")
-    year = parse_int(parts[2]) if len(parts) == 4 else None
-    month = parse_int(parts[3]) if len(parts) == 4 else None
+    year = int(callback_data.arg) if callback_data.arg.isascii() and callback_data.arg.isdigit() else None
     msg = cb_message(query)
-    if year is None or month is None or msg is None or who is None:
+    if year is None or msg is None or who is None:
         await query.answer(T.BUTTON_EXPIRED)
         return
     await query.answer()
     await msg.edit_reply_markup(reply_markup=None)
-    await save_child(msg, state, who, families, library, year, month)
+    await save_child(msg, state, who, families, library, year, callback_data.extra)
 
 
-@router.message(StateFilter(Setup.birth), F.text, ~F.text.startswith("/"))
 async def birth_typed(
     message: Message, state: FSMContext, who: Who | None, families: FamilyService, library: Library
 ) -> None:
@@ -192,6 +247,11 @@ async def save_child(
         await msg.answer(BIRTH_MESSAGES[check], parse_mode=HTML)
         return
     data = await state.get_data()
+    if data.get("mode") == "edit" and isinstance(data.get("child_id"), int):
+        await families.edit_child(who.family_id, data["child_id"], birth=(year, month))
+        await state.clear()
+        await show_children(msg, who, families, library, note=f"🎂 Birth month changed to {year}-{month:02d}.")
+        return
     try:
         child = await families.add_child(who.family_id, data.get("nick"), year, month)
     except ValueError:
@@ -201,13 +261,12 @@ async def save_child(
     await state.update_data(nick=None)
     if data.get("mode") == "settings":
         await state.set_state(None)
-        await show_children(msg, who, families)
+        await show_children(msg, who, families, library)
         return
     await state.set_state(Setup.more)
     await msg.answer(T.child_added(h(child.nickname), band_name), parse_mode=HTML, reply_markup=K.more_children())
 
 
-@router.callback_query(F.data == "ob:more", StateFilter(Setup.more))
 async def more(query: CallbackQuery, state: FSMContext) -> None:
     await query.answer()
     if msg := cb_message(query):
@@ -215,7 +274,6 @@ async def more(query: CallbackQuery, state: FSMContext) -> None:
         await msg.answer(T.ASK_NICKNAME_MORE, reply_markup=K.skip_nickname())
 
 
-@router.callback_query(F.data == "ob:kids_done", StateFilter(Setup.more))
 async def kids_done(query: CallbackQuery, state: FSMContext, settings: Settings) -> None:
     await query.answer()
     if msg := cb_message(query):
@@ -224,136 +282,77 @@ async def kids_done(query: CallbackQuery, state: FSMContext, settings: Settings)
         await msg.answer(T.ASK_TZ, parse_mode=HTML, reply_markup=K.timezones(settings.default_timezone))
 
 
-# ---- plan: timezone, time, days ---------------------------------------------------------------------
-
-
-@router.callback_query(F.data.startswith("ob:tz:"), StateFilter(Setup.timezone))
-async def tz_button(query: CallbackQuery, state: FSMContext, who: Who | None, families: FamilyService) -> None:
-    zone = parse_timezone((query.data or "")[len("ob:tz:") :])
-    msg = cb_message(query)
-    if zone is None or msg is None or who is None:
-        await query.answer(T.BUTTON_EXPIRED)
-        return
-    await query.answer(zone)
-    await msg.edit_reply_markup(reply_markup=None)
-    await set_tz(msg, state, who, families, zone)
-
-
-@router.message(StateFilter(Setup.timezone), F.text, ~F.text.startswith("/"))
-async def tz_typed(message: Message, state: FSMContext, who: Who | None, families: FamilyService) -> None:
-    zone = parse_timezone((message.text or "")[:100])
-    if zone is None or who is None:
-        await message.answer(T.TZ_UNKNOWN, parse_mode=HTML)
-        return
-    await set_tz(message, state, who, families, zone)
-
-
-async def set_tz(msg: Message, state: FSMContext, who: Who, families: FamilyService, zone: str) -> None:
-    await families.update_plan(who.family_id, timezone=zone)
-    if await _settings_mode(state):
-        await _back_to_settings(msg, state, who, families, f"🌍 Timezone set to {zone}.")
-        return
-    await state.set_state(Setup.time)
-    await msg.answer(f"🌍 {zone} — got it.\n\n{T.ASK_TIME}", parse_mode=HTML, reply_markup=K.times())
-
-
-@router.callback_query(F.data.startswith("ob:t:"), StateFilter(Setup.time))
-async def time_button(query: CallbackQuery, state: FSMContext, who: Who | None, families: FamilyService) -> None:
-    raw = (query.data or "")[len("ob:t:") :]
-    t = parse_time(f"{raw[:2]}:{raw[2:]}") if len(raw) == 4 and raw.isdigit() else None
-    msg = cb_message(query)
-    if t is None or msg is None or who is None:
-        await query.answer(T.BUTTON_EXPIRED)
-        return
-    await query.answer()
-    await msg.edit_reply_markup(reply_markup=None)
-    await set_time(msg, state, who, families, t.strftime("%H:%M"))
-
-
-@router.message(StateFilter(Setup.time), F.text, ~F.text.startswith("/"))
-async def time_typed(message: Message, state: FSMContext, who: Who | None, families: FamilyService) -> None:
-    t = parse_time((message.text or "")[:50])
-    if t is None or who is None:
-        await message.answer(T.TIME_UNCLEAR, parse_mode=HTML)
-        return
-    await set_time(message, state, who, families, t.strftime("%H:%M"))
-
-
-async def set_time(msg: Message, state: FSMContext, who: Who, families: FamilyService, hhmm: str) -> None:
-    t = parse_time(hhmm)
-    assert t is not None
-    await families.update_plan(who.family_id, send_time=t)
-    note = f"\n{T.TIME_QUIET_NOTE}" if in_quiet_hours(t) else ""
-    if await _settings_mode(state):
-        await _back_to_settings(msg, state, who, families, f"🕖 Time set to {hhmm}.{note}")
-        return
-    await state.set_state(Setup.days)
-    await msg.answer(f"🕖 {hhmm} it is.{note}\n\n{T.ASK_DAYS}", parse_mode=HTML, reply_markup=K.cadences())
-
-
-@router.callback_query(F.data.startswith("ob:c:"), StateFilter(Setup.days))
-async def days_button(
+async def quick_start(
     query: CallbackQuery,
     state: FSMContext,
     who: Who | None,
     families: FamilyService,
-    library: Library,
     therapists: TherapistService,
+    deliveries: DeliveryService,
+    sender: Sender,
 ) -> None:
-    raw = (query.data or "")[len("ob:c:") :]
+    """Everything defaulted (the bot's default zone, 19:30, three a week) and the first idea at once."""
     msg = cb_message(query)
-    if raw not in Cadence.__members__ or msg is None or who is None:
-        await query.answer(T.BUTTON_EXPIRED)
+    if msg is None or who is None:
+        await query.answer(T.STEP_GONE)
         return
     await query.answer()
     await msg.edit_reply_markup(reply_markup=None)
-    view = await families.update_plan(who.family_id, cadence=Cadence(raw))
-    if await _settings_mode(state):
-        await _back_to_settings(msg, state, who, families, f"📅 Days: {T.CADENCE_LABELS[raw]}.")
-        return
+    await families.update_plan(who.family_id, send_time=QUICK_TIME, cadence=Cadence.three)
     view = await families.finish_onboarding(who.family_id)
     pending = (await state.get_data()).get("pending_invite")
     await state.clear()
-    kids = ", ".join(
-        f"{h(c.nickname) or 'your child'} ({library.band(c.band).name if c.band else '—'})" for c in view.children
+    summary = T.QUICK_SUMMARY.format(
+        time=view.send_time.strftime("%H:%M"), zone=view.timezone, days=days_label(view.days)
     )
-    summary = (
-        "🎉 <b>You're all set!</b>\n\n"
-        f"👶 {kids}\n"
-        f"🕖 {view.send_time.strftime('%H:%M')} ({view.timezone})\n"
-        f"📅 {T.CADENCE_LABELS[view.cadence.value]}\n"
-        f"🔔 One gentle reminder if a prompt goes unanswered (change it in /settings)\n\n"
-        f"First idea: <b>{next_text(view)}</b>.\n\n{T.FIRST_NOW_OFFER}"
-    )
-    await msg.answer(summary, parse_mode=HTML, reply_markup=K.first_now())
+    await msg.answer(summary, parse_mode=HTML)
+    ready = replace(who, onboarded=True)
+    await send_prompt_now(msg, ready, deliveries, sender)
     if isinstance(pending, str):
         await show_consent(msg, pending, therapists)
 
 
-@router.callback_query(F.data.in_({"ob:first_now", "ob:first_wait"}))
-async def first_prompt(query: CallbackQuery, who: Who | None, deliveries: DeliveryService, sender: Sender) -> None:
+async def first_prompt(
+    query: CallbackQuery, callback_data: SetupCb, who: Who | None, deliveries: DeliveryService, sender: Sender
+) -> None:
     msg = cb_message(query)
     if msg is None or who is None or not who.onboarded:
         await query.answer(T.STEP_GONE)
         return
     await query.answer()
     await msg.edit_reply_markup(reply_markup=None)
-    if query.data == "ob:first_wait":
+    if callback_data.action == "first_wait":
         await msg.answer(T.FIRST_WAIT)
         return
     await send_prompt_now(msg, who, deliveries, sender)
 
 
 # Buttons from a step that has passed (or forged ones) get a kind answer instead of acting.
-@router.callback_query(F.data.startswith("ob:"))
 async def stale_step(query: CallbackQuery) -> None:
     await query.answer(T.STEP_GONE, show_alert=True)
 
 
-async def _settings_mode(state: FSMContext) -> bool:
-    return (await state.get_data()).get("mode") == "settings"
+def setup() -> Router:
+    router = Router(name="onboarding")
+    text = (F.text, ~F.text.startswith("/"))
+    router.message.register(start, CommandStart())
+    router.callback_query.register(privacy_button, SetupCb.filter(F.action == "privacy"))
+    router.callback_query.register(agree, SetupCb.filter(F.action == "agree"))
+    router.callback_query.register(nickname_skip, SetupCb.filter(F.action == "nick_skip"), StateFilter(Setup.nickname))
+    router.message.register(nickname_typed, StateFilter(Setup.nickname), *text)
+    router.callback_query.register(birth_year, SetupCb.filter(F.action == "y"), StateFilter(Setup.birth))
+    router.callback_query.register(birth_month, SetupCb.filter(F.action == "m"), StateFilter(Setup.birth))
+    router.message.register(birth_typed, StateFilter(Setup.birth), *text)
+    router.callback_query.register(more, SetupCb.filter(F.action == "more"), StateFilter(Setup.more))
+    router.callback_query.register(kids_done, SetupCb.filter(F.action == "kids_done"), StateFilter(Setup.more))
+    router.callback_query.register(quick_start, SetupCb.filter(F.action == "quick"), StateFilter(Setup.more))
+    router.callback_query.register(first_prompt, SetupCb.filter(F.action.in_({"first_now", "first_wait"})))
+    return router
 
 
-async def _back_to_settings(msg: Message, state: FSMContext, who: Who, families: FamilyService, note: str) -> None:
-    await state.clear()
-    await show_settings(msg, who, families, prefix=note)
+def setup_stale() -> Router:
+    """After the plan steps: any other set-up button is a step that has passed."""
+    router = Router(name="onboarding.stale")
+    router.callback_query.register(stale_step, SetupCb.filter())
+    router.callback_query.register(stale_step, F.data.startswith("ob:"))
+    return router

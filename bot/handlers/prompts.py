@@ -13,40 +13,27 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards as K
 from bot import texts as T
+from bot.callbacks import DeliveryCb
 from bot.clock import Clock
 from bot.handlers.states import Notes
-from bot.handlers.util import Fresh, ask, cb_message, parse_int, when_local
+from bot.handlers.util import Fresh, Ready, ask, cb_message, need_ready, when_local
 from bot.handlers.views import send_prompt_now
-from bot.render import delivery_text, h, prompt_keyboard, reflect_question, status_line
+from bot.render import delivery_text, h, prompt_keyboard, status_line
 from bot.sender import Sender
 from bot.services.deliveries import NOTE_MAX, DeliveryContent, DeliveryService
 from bot.services.families import FamilyService, Who
+from bot.services.therapists import TherapistService
+from bot.tips import Tips, tip_for
 
 log = logging.getLogger(__name__)
-router = Router(name="prompts")
 HTML = ParseMode.HTML
 
 
-@router.message(Command("prompt"))
 async def prompt_cmd(
-    message: Message, state: FSMContext, who: Who | None, deliveries: DeliveryService, sender: Sender
+    message: Message, state: FSMContext, who: Who, deliveries: DeliveryService, sender: Sender
 ) -> None:
-    if who is None or not who.onboarded:
-        await message.answer(T.NEED_START if who is None else T.NEED_SETUP)
-        return
     await state.clear()
     await send_prompt_now(message, who, deliveries, sender)
-
-
-def _parse(data: str | None) -> tuple[str, int, int | None] | None:
-    parts = (data or "").split(":")
-    if len(parts) not in (3, 4) or parts[0] != "d" or parts[1] not in {"t", "s", "l", "r", "n"}:
-        return None
-    delivery_id = parse_int(parts[2])
-    arg = parse_int(parts[3]) if len(parts) == 4 else None
-    if delivery_id is None or (len(parts) == 4 and arg is None):
-        return None
-    return parts[1], delivery_id, arg
 
 
 async def _refresh(
@@ -69,20 +56,21 @@ async def _refresh(
             log.info("could not update a prompt message: %s", exc.message)
 
 
-@router.callback_query(F.data.startswith("d:"))
 async def prompt_button(
     query: CallbackQuery,
+    callback_data: DeliveryCb,
     state: FSMContext,
     who: Who | None,
     deliveries: DeliveryService,
     families: FamilyService,
+    therapists: TherapistService,
+    tips: Tips,
     clock: Clock,
 ) -> None:
-    parsed = _parse(query.data)
-    if parsed is None:
+    action, delivery_id, arg = callback_data.action, callback_data.delivery_id, callback_data.arg
+    if action not in {"t", "s", "l", "r", "n"} or (arg is not None) != (action == "r"):
         await query.answer(T.BUTTON_EXPIRED)
         return
-    action, delivery_id, arg = parsed
     d = await deliveries.owned(who.family_id, delivery_id) if who else None
     if who is None or d is None:
         await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
@@ -128,21 +116,30 @@ async def prompt_button(
     await _refresh(query, content, delivery_id, ans.outcome, ans.rating)
     if action == "s":
         await state.clear()
-    elif action == "r":
-        # Offer the reflection once: after the first rating, while there is no note yet.
+    elif action == "r" and arg is not None:
+        # Follow up once: after the first rating, while there is no note yet. The question fits the answer.
         first_rating = d.response is None or d.response.rating is None
-        if msg and content and ans.note is None and first_rating:
-            reflect = h(reflect_question(content))
-            shared = await families.share_notes(who.family_id)
+        if msg and ans.note is None and first_rating:
             await ask(state, clock, Notes.awaiting, delivery_id=delivery_id)
             await msg.answer(
-                T.NOTE_ASK.format(reflect=reflect, privacy=T.NOTE_SHARED if shared else T.NOTE_PRIVATE),
+                await follow_up(arg, d.skill, delivery_id, who, therapists, tips),
                 parse_mode=HTML,
                 reply_markup=K.note_skip(delivery_id),
             )
 
 
-@router.message(StateFilter(Notes.awaiting), F.text, ~F.text.startswith("/"), Fresh())
+async def follow_up(
+    rating: int, skill: str | None, delivery_id: int, who: Who, therapists: TherapistService, tips: Tips
+) -> str:
+    """Went well asks what helped; mixed asks what to keep; hard gives one tip for the skill, then asks.
+    The privacy line says who will read the note, from each link's real setting."""
+    tip = tip_for(tips, skill, delivery_id) or "Next time, keep it to two minutes and stop while it's still going okay."
+    question = T.FOLLOW_UP[rating].format(tip=h(tip))
+    sharing = await therapists.sharing_notes_with(who.family_id)
+    privacy = T.note_shared([h(n) for n in sharing]) if sharing else T.NOTE_PRIVATE
+    return f"{question}\n\n{T.NOTE_INVITE.format(privacy=privacy)}"
+
+
 async def note_typed(message: Message, state: FSMContext, who: Who | None, deliveries: DeliveryService) -> None:
     data = await state.get_data()
     delivery_id = data.get("delivery_id")
@@ -156,3 +153,12 @@ async def note_typed(message: Message, state: FSMContext, who: Who | None, deliv
     ans = await deliveries.answer(who.family_id, who.caregiver_id, delivery_id, note=text)
     await state.clear()
     await message.answer(T.NOTE_SAVED if ans else T.NOT_SENT_YET)
+
+
+def setup() -> Router:
+    router = Router(name="prompts")
+    router.message.register(prompt_cmd, Command("prompt"), Ready())
+    router.message.register(need_ready, Command("prompt"))
+    router.callback_query.register(prompt_button, DeliveryCb.filter())
+    router.message.register(note_typed, StateFilter(Notes.awaiting), F.text, ~F.text.startswith("/"), Fresh())
+    return router

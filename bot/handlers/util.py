@@ -11,8 +11,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
+from bot import texts as T
 from bot.clock import Clock
-from bot.services.families import FamilyView
+from bot.services.families import FamilyView, Who
 
 MAX_INPUT = 1000
 
@@ -67,3 +68,19 @@ async def ask(state: FSMContext, clock: Clock, new_state: State, **data: Any) ->
     """Enter a state that waits for typed text, remembering when we asked."""
     await state.set_state(new_state)
     await state.update_data(asked_at=clock.now().isoformat(), **data)
+
+
+class Ready(Filter):
+    """Passes for a caregiver whose family finished set-up; other callers fall through to a kind answer."""
+
+    async def __call__(self, event: Message | CallbackQuery, who: Who | None) -> bool:
+        return who is not None and who.onboarded
+
+
+async def need_ready(event: Message | CallbackQuery, who: Who | None) -> None:
+    """The answer for a family command from someone not set up yet."""
+    text = T.NEED_START if who is None else T.NEED_SETUP
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+    else:
+        await event.answer(text)

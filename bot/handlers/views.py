@@ -34,7 +34,7 @@ async def show_settings(msg: Message, who: Who, families: FamilyService, prefix:
         + "⚙️ <b>Your settings</b>\n\n"
         + f"🕖 Time: {view.send_time.strftime('%H:%M')}\n"
         + f"🌍 Timezone: {view.timezone}\n"
-        + f"📅 Days: {T.CADENCE_LABELS[view.cadence.value]}\n"
+        + f"📅 Days: {T.days_text(view.cadence.value, view.days)}\n"
         + f"🔔 Reminders: {'on' if view.nudges_enabled else 'off'}\n"
         + f"👶 Children: {kids}\n"
         + f"Status: {status}\n"
@@ -43,7 +43,9 @@ async def show_settings(msg: Message, who: Who, families: FamilyService, prefix:
     await msg.answer(text, parse_mode=HTML, reply_markup=K.settings(view.nudges_enabled, paused))
 
 
-async def show_children(msg: Message, who: Who, families: FamilyService, library: Library | None = None) -> None:
+async def show_children(
+    msg: Message, who: Who, families: FamilyService, library: Library | None = None, note: str | None = None
+) -> None:
     view = await families.view(who.family_id)
     lines = [
         f"• {h(c.nickname) or 'Child'} — born {c.birth_year}-{c.birth_month:02d}"
@@ -52,7 +54,7 @@ async def show_children(msg: Message, who: Who, families: FamilyService, library
     ]
     labels = [(c.id, c.nickname or f"{c.birth_year}-{c.birth_month:02d}") for c in view.children]
     await msg.answer(
-        "👶 <b>Children</b>\n\n" + ("\n".join(lines) or "None yet."),
+        (f"{note}\n\n" if note else "") + "👶 <b>Children</b>\n\n" + ("\n".join(lines) or "None yet."),
         parse_mode=HTML,
         reply_markup=K.children_menu(labels, can_remove=len(labels) > 1),
     )

@@ -21,8 +21,7 @@ from bot.db.models import Assignment, Child, Delivery, Family, Response, Therapi
 from bot.domain.bands import age_months, band_for
 from bot.domain.picking import ChildTurn, pick_child, pick_for_situation, pick_prompt
 from bot.domain.schedule import (
-    CADENCE_DAYS,
-    Cadence,
+    days_for,
     end_of_quiet,
     in_quiet_hours,
     localize,
@@ -76,6 +75,9 @@ class HistoryItem:
     status: str
     outcome: str | None
     rating: int | None
+    note: str | None = None
+    answered_by: int | None = None  # caregiver id
+    later_today: bool = False  # the parent asked for it again later and it hasn't come back yet
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class DeliveryService:
 
     async def _dispatch_family(self, s: AsyncSession, fam: Family, now: datetime) -> tuple[int, int]:
         tz = ZoneInfo(fam.timezone)
-        days = CADENCE_DAYS[Cadence(fam.cadence)]
+        days = days_for(fam.cadence, fam.custom_days)
         slot = fam.next_send_at
         assert slot is not None
         queued = missed = 0
@@ -472,9 +474,9 @@ class DeliveryService:
             if rating is not None:
                 r.rating = rating
             if note is not None:
-                r.note = note
+                r.note, r.note_at = note, now
             if clear_note:
-                r.note = None
+                r.note, r.note_at = None, None
             r.caregiver_id = caregiver_id
             r.updated_at = now
             after = (r.outcome, r.rating, r.note)
@@ -566,6 +568,9 @@ class DeliveryService:
                         status=d.status,
                         outcome=r.outcome if r else None,
                         rating=r.rating if r else None,
+                        note=r.note if r else None,
+                        answered_by=r.caregiver_id if r else None,
+                        later_today=r is None and d.remind_later and d.nudge_status is None,
                     )
                 )
         today = self._clock.now().astimezone(tz).date()

@@ -1,4 +1,5 @@
-"""Family set-up and settings: consent, children, timezone, time, days, pause, delete, export."""
+"""Family set-up and settings: consent, children, timezone, time, days, pause; export and delete delegate
+to bot.services.family_data."""
 
 from __future__ import annotations
 
@@ -8,26 +9,19 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
 from bot.content import Library
-from bot.db.models import (
-    Assignment,
-    Caregiver,
-    Child,
-    ClientInvite,
-    Delivery,
-    Family,
-    FsmRecord,
-    Response,
-    Therapist,
-    TherapistLink,
-)
+from bot.db.models import Caregiver, Child, Family
 from bot.domain.bands import BirthCheck, band_for, validate_birth
-from bot.domain.schedule import CADENCE_DAYS, Cadence, next_slot
+from bot.domain.schedule import Cadence, days_for, days_mask, next_slot
+from bot.domain.status import Role
+from bot.services import family_data
+from bot.services.family_data import NotFound
+from bot.services.progress import Progress, progress
 
 MAX_CHILDREN = 8
 NICKNAME_MAX = 32
@@ -43,6 +37,7 @@ class Who:
     onboarded: bool
     active: bool
     blocked: bool
+    role: Role = Role.owner
 
 
 @dataclass(frozen=True)
@@ -60,6 +55,7 @@ class FamilyView:
     timezone: str
     send_time: time
     cadence: Cadence
+    days: frozenset[int]
     nudges_enabled: bool
     paused_until: datetime | None
     active: bool
@@ -68,8 +64,7 @@ class FamilyView:
     children: tuple[ChildView, ...]
 
 
-class NotFound(Exception):
-    pass
+__all__ = ["ChildView", "FamilyService", "FamilyView", "NotFound", "Who", "clean_nickname"]
 
 
 class FamilyService:
@@ -106,6 +101,7 @@ class FamilyService:
             onboarded=fam.onboarded_at is not None,
             active=fam.active,
             blocked=cg.blocked_at is not None,
+            role=Role(cg.role),
         )
 
     async def view(self, family_id: int) -> FamilyView:
@@ -132,6 +128,7 @@ class FamilyService:
             timezone=fam.timezone,
             send_time=fam.send_time,
             cadence=Cadence(fam.cadence),
+            days=days_for(fam.cadence, fam.custom_days),
             nudges_enabled=fam.nudges_enabled,
             paused_until=fam.paused_until,
             active=fam.active,
@@ -139,10 +136,6 @@ class FamilyService:
             onboarded=fam.onboarded_at is not None,
             children=children,
         )
-
-    async def share_notes(self, family_id: int) -> bool:
-        async with self._sessions() as s:
-            return bool(await s.scalar(select(Family.share_notes).where(Family.id == family_id)))
 
     # ---- consent and onboarding ----------------------------------------------------------------------
 
@@ -159,7 +152,7 @@ class FamilyService:
                     Caregiver(
                         telegram_id=telegram_id,
                         family_id=fam.id,
-                        role="owner",
+                        role=Role.owner.value,
                         language_code=(language_code or "")[:8] or None,
                         consented_at=now,
                         created_at=now,
@@ -211,6 +204,26 @@ class FamilyService:
             await s.delete(child)
         return True
 
+    async def edit_child(
+        self, family_id: int, child_id: int, *, nickname: str | None = None, birth: tuple[int, int] | None = None
+    ) -> ChildView | None:
+        """Change a child's nickname or birth month. None if the child isn't the family's."""
+        nickname = clean_nickname(nickname)
+        async with self._sessions() as s, s.begin():
+            fam = await s.get(Family, family_id, options=[selectinload(Family.children)], with_for_update=True)
+            child = next((c for c in fam.children if c.id == child_id), None) if fam else None
+            if fam is None or child is None:
+                return None
+            if nickname is not None:
+                child.nickname = nickname
+            if birth is not None:
+                check = self.check_birth(*birth, fam.timezone)
+                if check is not BirthCheck.ok:
+                    raise ValueError(check.value)
+                child.birth_year, child.birth_month = birth
+            view = self._view(fam)
+        return next(c for c in view.children if c.id == child_id)
+
     async def update_plan(
         self,
         family_id: int,
@@ -218,8 +231,12 @@ class FamilyService:
         timezone: str | None = None,
         send_time: time | None = None,
         cadence: Cadence | None = None,
+        days: frozenset[int] | None = None,
         nudges_enabled: bool | None = None,
     ) -> FamilyView:
+        """Change the plan. ``days`` (any non-empty set of weekdays) makes the cadence custom."""
+        if days is not None and not days:
+            raise ValueError("no days")
         async with self._sessions() as s, s.begin():
             fam = await s.get(Family, family_id, options=[selectinload(Family.children)], with_for_update=True)
             if fam is None:
@@ -231,10 +248,13 @@ class FamilyService:
                 fam.send_time = send_time.replace(second=0, microsecond=0)
             if cadence is not None:
                 fam.cadence = Cadence(cadence).value
+                fam.custom_days = None
+            if days is not None:
+                fam.cadence, fam.custom_days = Cadence.custom.value, days_mask(days)
             if nudges_enabled is not None:
                 fam.nudges_enabled = nudges_enabled
             # Toggling reminders must not move a slot that is due but not yet dispatched.
-            plan_changed = timezone is not None or send_time is not None or cadence is not None
+            plan_changed = any(x is not None for x in (timezone, send_time, cadence, days))
             if fam.onboarded_at is not None and plan_changed:
                 self._reschedule(fam)
             return self._view(fam)
@@ -258,7 +278,9 @@ class FamilyService:
         after = now
         if fam.paused_until is not None and fam.paused_until > now:
             after = fam.paused_until
-        fam.next_send_at = next_slot(after, ZoneInfo(fam.timezone), fam.send_time, CADENCE_DAYS[Cadence(fam.cadence)])
+        fam.next_send_at = next_slot(
+            after, ZoneInfo(fam.timezone), fam.send_time, days_for(fam.cadence, fam.custom_days)
+        )
 
     # ---- pause, resume, block ------------------------------------------------------------------------
 
@@ -314,110 +336,20 @@ class FamilyService:
                 self._reschedule(fam)
             return was_inactive or was_blocked
 
-    # ---- export and delete ---------------------------------------------------------------------------
+    async def progress(self, family_id: int) -> Progress:
+        return await progress(self._sessions, self._clock, family_id)
+
+    # ---- export and delete (bot.services.family_data) ------------------------------------------------
 
     async def export(self, family_id: int) -> dict[str, Any]:
-        async with self._sessions() as s:
-            fam = await s.get(
-                Family, family_id, options=[selectinload(Family.children), selectinload(Family.caregivers)]
-            )
-            if fam is None:
-                raise NotFound(family_id)
-            deliveries = (
-                await s.scalars(
-                    select(Delivery)
-                    .where(Delivery.family_id == family_id)
-                    .options(selectinload(Delivery.response))
-                    .order_by(Delivery.slot_at)
-                )
-            ).all()
-            links = (
-                await s.execute(
-                    select(TherapistLink, Therapist.display_name)
-                    .join(Therapist, Therapist.id == TherapistLink.therapist_id)
-                    .where(TherapistLink.family_id == family_id)
-                )
-            ).all()
-            assignments = (
-                await s.execute(
-                    select(Assignment, Therapist.display_name)
-                    .join(Therapist, Therapist.id == Assignment.therapist_id)
-                    .where(Assignment.family_id == family_id)
-                    .order_by(Assignment.id)
-                )
-            ).all()
-            return {
-                "exported_at": _iso(self._clock.now()),
-                "therapist_links": [
-                    {
-                        "therapist": name,
-                        "status": link.status,
-                        "accepted_at": _iso(link.accepted_at),
-                        "revoked_at": _iso(link.revoked_at),
-                    }
-                    for link, name in links
-                ],
-                "assignments_received": [
-                    {
-                        "id": a.id,
-                        "from": name,
-                        "prompt_id": a.prompt_id,
-                        "text": a.custom_text,
-                        "note": a.note,
-                        "week_start": a.week_start.isoformat(),
-                        "status": a.status,
-                    }
-                    for a, name in assignments
-                ],
-                "family": {
-                    "timezone": fam.timezone,
-                    "send_time": fam.send_time.strftime("%H:%M"),
-                    "days": fam.cadence,
-                    "nudges": fam.nudges_enabled,
-                    "share_notes_with_therapists": fam.share_notes,
-                    "paused_until": _iso(fam.paused_until),
-                    "active": fam.active,
-                    "created_at": _iso(fam.created_at),
-                },
-                "caregivers": [
-                    {"telegram_id": c.telegram_id, "role": c.role, "consented_at": _iso(c.consented_at)}
-                    for c in fam.caregivers
-                ],
-                "children": [
-                    {
-                        "id": c.id,
-                        "nickname": c.nickname,
-                        "birth": f"{c.birth_year:04d}-{c.birth_month:02d}",
-                    }
-                    for c in fam.children
-                ],
-                "deliveries": [_delivery_json(d) for d in deliveries],
-            }
+        return await family_data.export(self._sessions, self._clock, family_id)
 
     async def export_json(self, family_id: int) -> bytes:
         return json.dumps(await self.export(family_id), indent=2, ensure_ascii=False).encode()
 
     async def delete_family(self, family_id: int) -> list[int]:
         """Erase the family and everything linked to it. Returns the caregivers' Telegram ids."""
-        async with self._sessions() as s, s.begin():
-            tg_ids = list(
-                (await s.scalars(select(Caregiver.telegram_id).where(Caregiver.family_id == family_id))).all()
-            )
-            # Explicit deletes, child tables first: correct even where a backend ignores ON DELETE.
-            delivery_ids = select(Delivery.id).where(Delivery.family_id == family_id)
-            await s.execute(delete(Response).where(Response.delivery_id.in_(delivery_ids)))
-            await s.execute(delete(Delivery).where(Delivery.family_id == family_id))
-            await s.execute(delete(Assignment).where(Assignment.family_id == family_id))
-            await s.execute(delete(TherapistLink).where(TherapistLink.family_id == family_id))
-            await s.execute(
-                update(ClientInvite).where(ClientInvite.used_by_family_id == family_id).values(used_by_family_id=None)
-            )
-            await s.execute(delete(Child).where(Child.family_id == family_id))
-            await s.execute(delete(Caregiver).where(Caregiver.family_id == family_id))
-            await s.execute(delete(Family).where(Family.id == family_id))
-            for tg in tg_ids:
-                await s.execute(delete(FsmRecord).where(FsmRecord.key.like(f"%:{tg}:{tg}:%")))
-        return tg_ids
+        return await family_data.delete_family(self._sessions, family_id)
 
 
 def clean_nickname(nickname: str | None) -> str | None:
@@ -430,33 +362,3 @@ def clean_nickname(nickname: str | None) -> str | None:
     if len(cleaned) > NICKNAME_MAX:
         raise ValueError("nickname too long")
     return cleaned
-
-
-def _iso(dt: datetime | None) -> str | None:
-    return dt.astimezone(UTC).isoformat() if dt else None
-
-
-def _delivery_json(d: Delivery) -> dict[str, Any]:
-    r = d.response
-    return {
-        "id": d.id,
-        "child_id": d.child_id,
-        "prompt_id": d.prompt_id,
-        "band": d.band,
-        "skill": d.skill,
-        "kind": d.kind,
-        "slot_at": _iso(d.slot_at),
-        "status": d.status,
-        "sent_at": _iso(d.sent_at),
-        "nudge": d.nudge_status,
-        "assignment_id": d.assignment_id,
-        "response": None
-        if r is None
-        else {
-            "outcome": r.outcome,
-            "rating": r.rating,
-            "note": r.note,
-            "answered_at": _iso(r.answered_at),
-            "updated_at": _iso(r.updated_at),
-        },
-    }

@@ -42,7 +42,7 @@ async def test_rows_queued_before_downtime_are_missed_not_sent_at_night(
     assert d is not None and d.status == "missed"
 
 
-async def test_a_nudge_due_during_downtime_waits_for_the_morning(
+async def test_a_nudge_due_during_downtime_is_dropped_not_sent_next_morning(
     tg: FakeTelegram, start_app: AppFactory, clock: FakeClock
 ) -> None:
     app = await start_app()
@@ -54,7 +54,7 @@ async def test_a_nudge_due_during_downtime_waits_for_the_morning(
     assert not [m for m in tg.sent(ANN) if "still waiting" in (m.text or "")]
     clock.set(at(3, 8, 0, 5))
     await app.tick()
-    assert len([m for m in tg.sent(ANN) if "still waiting" in (m.text or "")]) == 1
+    assert not [m for m in tg.sent(ANN) if "still waiting" in (m.text or "")]
 
 
 async def test_commands_work_in_the_middle_of_set_up(tg: FakeTelegram, start_app: AppFactory) -> None:

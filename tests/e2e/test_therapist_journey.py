@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.callbacks import AssignCb, ConsentCb, LinkCb
 from bot.clock import FakeClock
 from bot.db.models import Assignment, TherapistLink
 from tests.e2e.conftest import AppFactory
@@ -43,7 +44,8 @@ async def become_therapist(tg: FakeTelegram) -> None:
     await say(tg, THERAPIST, "Dr. Sam Rivera", "Which timezone")
     await tg.send_text(THERAPIST, "Europe/Berlin")
     await tg.wait_for(THERAPIST, has("request has gone to the admins"))
-    request = (await tg.wait_for(ADMIN, has("Therapist request")))[0]
+    # Admins are told before the therapist's confirmation goes out.
+    request = sent_with(tg, ADMIN, "Therapist request")
     assert "Dr. Sam Rivera" in (request.text or "")
 
 
@@ -82,7 +84,8 @@ async def test_therapist_and_two_families(tg: FakeTelegram, start_app: AppFactor
     ann_code = await invite(tg, "Weber family")
     consent = await say(tg, ANN, f"/start c_{ann_code}", "would like to follow")
     text = consent.text or ""
-    assert "Dr. Sam Rivera" in text and "tried or skipped" in text and "will not see your notes" in text
+    assert "Dr. Sam Rivera" in text and "tried or skipped" in text and "does not see your notes" in text
+    assert "Note sharing is off" in text
     await tap(tg, ANN, "Accept", "You're now sharing with Dr. Sam Rivera")
     await tg.wait_for(THERAPIST, has("Weber family accepted"))
 
@@ -100,10 +103,11 @@ async def test_therapist_and_two_families(tg: FakeTelegram, start_app: AppFactor
     await tap(tg, THERAPIST, "Whole caseload (2)", "What would you like to send")
     await tap(tg, THERAPIST, "Browse the library", "Which age band")
     await tap(tg, THERAPIST, "Toddler", "Which skill")
-    await tap(tg, THERAPIST, "Naming feelings", "Pick a prompt")
+    await tap(tg, THERAPIST, "Naming feelings", "Tap a prompt to read it first")
     chosen_title = tg.last(THERAPIST).buttons[0][0]
-    await tg.press_button(THERAPIST, chosen_title)
-    await tg.wait_for(THERAPIST, has("Add a short note"))
+    preview = await tap(tg, THERAPIST, chosen_title, "Preview")
+    assert preview is not None and "Try saying" in (preview.text or "") and chosen_title in (preview.text or "")
+    await tap(tg, THERAPIST, "Use this one", "Add a short note")
     await say(tg, THERAPIST, "Try this one at bath time <3 & tell me how it went", "When should it go out")
     await tap(tg, THERAPIST, "This week", "Assigned to 2 families")
 
@@ -127,19 +131,22 @@ async def test_therapist_and_two_families(tg: FakeTelegram, start_app: AppFactor
 
     clients = await say(tg, THERAPIST, "/clients", "Your families")
     assert "Weber family</b>" not in (clients.text or "")  # plain text view
-    assert "Weber family: sent 1, tried 1, skipped 0" in (clients.text or "")
-    assert "Okafor family: sent 1, tried 0, skipped 1" in (clients.text or "")
+    text = clients.text or ""
+    assert "Weber family — Toddler, 2y\n   sent 1, tried 1, skipped 0" in text
+    assert "Okafor family — Toddler, 3y\n   sent 1, tried 0, skipped 1" in text
+    assert "this week from you: " + chosen_title + " (sent)" in text
     detail = await tap(tg, THERAPIST, "Weber family", "Weber family")
     assert (
         detail is not None and "went well" in (detail.text or "").lower() and "happy splashy" not in (detail.text or "")
     )
     assert "keeps its notes private" in (detail.text or "")
 
-    # Ann chooses to share notes: now the therapist sees them.
+    # Ann turns note sharing on for this therapist. A note written while it was private stays private.
     await say(tg, ANN, "/mytherapist", "Sharing with")
-    await tap(tg, ANN, "Share my notes too", "Notes shared: yes")
+    await tap(tg, ANN, "Share notes with Dr. Sam Rivera", "the notes you write from now on")
     detail = await tap(tg, THERAPIST, "Weber family", "Weber family")
-    assert detail is not None and "happy splashy" in (detail.text or "")
+    assert detail is not None and "happy splashy" not in (detail.text or "")
+    assert "keeps its notes private" not in (detail.text or "")
 
     # A therapist's own words, sent now, arrive escaped with the same buttons.
     await say(tg, THERAPIST, "/assign", "Who is it for")
@@ -158,7 +165,10 @@ async def test_therapist_and_two_families(tg: FakeTelegram, start_app: AppFactor
     rows = list(csv.DictReader(io.StringIO(doc.document.data.decode())))
     assert {r["family"] for r in rows} == {"Weber family", "Okafor family"}
     assert {"tried", "skipped", "no answer"} <= {r["outcome"] for r in rows}
-    assert any("happy splashy" in r["note"] for r in rows)
+    assert not any("happy splashy" in r["note"] for r in rows)
+    assert rows[0]["sent_at (Europe/Berlin)"].endswith("19:00")  # the therapist's own time, not UTC
+    assert {r["child_band"] for r in rows} == {"Toddler"} and {r["skill"] for r in rows} >= {"name"}
+    assert "went well" in {r["how_it_went"] for r in rows}
 
     # 7. The digest: Monday 08:00 in the therapist's timezone.
     clock.set(at(9, 7, 59))
@@ -175,8 +185,9 @@ async def test_therapist_and_two_families(tg: FakeTelegram, start_app: AppFactor
     async with app.sessions() as s:
         ann_link = await s.scalar(select(TherapistLink.id).where(TherapistLink.label == "Weber family"))
     await say(tg, ANN, "/mytherapist", "Sharing with")
-    await tap(tg, ANN, "Stop sharing with Dr. Sam Rivera", "no longer sees anything")
-    await tg.wait_for(THERAPIST, has("Weber family has stopped sharing"))
+    await tap(tg, ANN, "Stop sharing with Dr. Sam Rivera", "any prompt they have planned for you is cancelled")
+    await tap(tg, ANN, "Yes, stop sharing", "no longer sees anything")
+    sent_with(tg, THERAPIST, "Weber family has stopped sharing")
     clients = await say(tg, THERAPIST, "/clients", "Your families")
     assert "Weber" not in (clients.text or "") and "Okafor" in (clients.text or "")
     forged = await press_raw(tg, THERAPIST, clients.message_id, f"cl:{ann_link}")
@@ -211,7 +222,7 @@ async def test_access_control(tg: FakeTelegram, start_app: AppFactory, clock: Fa
     # Bob replays Ann's consent button with Ann's code: it links Bob? No - the code is Ann's to use,
     # and after Ann accepts it is spent.
     await tap(tg, ANN, "Accept", "You're now sharing")
-    spent = await press_raw(tg, BOB, tg.last(BOB).message_id, f"lk:ok:{fresh}")
+    spent = await press_raw(tg, BOB, tg.last(BOB).message_id, ConsentCb(action="ok", code=fresh, share=True).pack())
     assert "already been used" in (spent.text or "")
     async with app.sessions() as s:
         links = (await s.scalars(select(TherapistLink))).all()
@@ -219,18 +230,18 @@ async def test_access_control(tg: FakeTelegram, start_app: AppFactory, clock: Fa
     ann_link = links[0].id
 
     # Bob can't revoke Ann's link, and can't read or assign through it.
-    forged = await press_raw(tg, BOB, tg.last(BOB).message_id, f"lk:rv:{ann_link}")
+    forged = await press_raw(tg, BOB, tg.last(BOB).message_id, LinkCb(action="rvy", link_id=ann_link).pack())
     assert "isn't one of yours" in (forged.text or "")
     forged = await press_raw(tg, BOB, tg.last(BOB).message_id, f"cl:{ann_link}")
-    assert "isn't in your caseload" in (forged.text or "")
-    forged = await press_raw(tg, BOB, tg.last(BOB).message_id, "as:f:all")
+    assert "approved therapists only" in (forged.text or "")
+    forged = await press_raw(tg, BOB, tg.last(BOB).message_id, AssignCb(step="f", arg="all").pack())
     assert "approved therapists only" in (forged.text or "")
     # The therapist can't assign to a family outside the caseload, even with a forged id.
     await say(tg, THERAPIST, "/assign", "Who is it for")
-    await press_raw(tg, THERAPIST, tg.last(THERAPIST).message_id, f"as:f:{ann_link + 999}")
+    await press_raw(tg, THERAPIST, tg.last(THERAPIST).message_id, AssignCb(step="f", arg=str(ann_link + 999)).pack())
     await tg.wait_for(THERAPIST, has("isn't in your caseload"))
     # A stale step is refused rather than acted on.
-    stale = await press_raw(tg, THERAPIST, tg.last(THERAPIST).message_id, "as:w:now")
+    stale = await press_raw(tg, THERAPIST, tg.last(THERAPIST).message_id, AssignCb(step="w", arg="now").pack())
     assert "step has passed" in (stale.text or "")
     async with app.sessions() as s:
         assert await s.scalar(select(func.count()).select_from(Assignment)) == 0
@@ -240,7 +251,8 @@ async def test_access_control(tg: FakeTelegram, start_app: AppFactory, clock: Fa
     listing = await say(tg, ADMIN, "/therapists", "Therapists")
     assert "approved" in (listing.text or "")
     await tap(tg, ADMIN, "Revoke", None)
-    await tg.wait_for(THERAPIST, has("access on this bot has been withdrawn"))
+    await tap(tg, ADMIN, "Yes, revoke", None)
+    sent_with(tg, THERAPIST, "access on this bot has been withdrawn")
     assert tg.commands(f"chat:{THERAPIST}") == []
     await say(tg, BOB, f"/start c_{pending}", "can't link families")
     await say(tg, THERAPIST, "/clients", "approved on this bot")

@@ -775,6 +775,7 @@ class FakeTelegram:
             "getwebhookinfo": self._get_webhook_info,
             "sendmessage": self._send_message,
             "senddocument": self._send_document,
+            "sendphoto": self._send_photo,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
@@ -1624,7 +1625,7 @@ class FakeTelegram:
         )
         return self._store_sent(chat, sm)
 
-    async def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _send_document(self, params: dict[str, Any], method: str = "sendDocument") -> dict[str, Any]:
         document = params.get("document")
         if document is None or document == "":
             raise _bad("there is no document in the request")
@@ -1663,7 +1664,7 @@ class FakeTelegram:
             message_id=chat.take_message_id(),
             chat_id=chat.user.id,
             date=int(time.time()),
-            method="sendDocument",
+            method=method,
             parse_mode=mode,
             reply_markup=markup,
             document=doc,
@@ -1673,6 +1674,16 @@ class FakeTelegram:
             reply_to_message_id=reply_to,
         )
         return self._store_sent(chat, sm)
+
+    async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A photo upload, kept like a document so tests can read its bytes. Telegram refuses what isn't
+        an image (PNG, JPEG, WebP here); the stored message is marked as a sendPhoto."""
+        photo = params.get("photo")
+        if isinstance(photo, UploadedFile) and not photo.data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8", b"RIFF")):
+            raise _bad("IMAGE_PROCESS_FAILED")
+        if photo is None or photo == "":
+            raise _bad("there is no photo in the request")
+        return await self._send_document({**params, "document": photo}, method="sendPhoto")
 
     async def _edit_message_text(self, params: dict[str, Any]) -> dict[str, Any]:
         text = params.get("text")

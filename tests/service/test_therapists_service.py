@@ -102,7 +102,7 @@ async def test_revoked_or_deleted_families_leave_the_caseload(sessions, clock, l
     assert await therapists.revoke_link(who.family_id, link.id) is not None
     assert await therapists.caseload(tid) == []
     async with sessions() as s:
-        assert (await s.scalar(select(Assignment.status))) == "expired"
+        assert (await s.scalar(select(Assignment.status))) == "cancelled"
     made = await therapists.create_invite(T, None)
     assert made is not None
     assert not isinstance(await therapists.accept(who.family_id, made[0]), InviteProblem)

@@ -13,10 +13,12 @@ from bot.domain.schedule import (
     QUIET_END,
     QUIET_START,
     Cadence,
+    days_for,
+    days_label,
+    days_mask,
     in_quiet_hours,
     localize,
     next_slot,
-    nudge_at,
     slots_between,
     week_start,
     week_streak,
@@ -158,7 +160,22 @@ def test_cadence_days() -> None:
         Cadence.weekly: frozenset({6}),
     }
     assert expected == CADENCE_DAYS
-    assert {c.value for c in Cadence} == {"three", "daily", "weekdays", "weekly"}
+    assert {c.value for c in Cadence} == {"three", "daily", "weekdays", "weekly", "custom"}
+
+
+def test_custom_days() -> None:
+    assert days_for("custom", days_mask({0, 2, 4})) == frozenset({0, 2, 4})
+    assert days_for("custom", days_mask({5, 6})) == frozenset({5, 6})
+    assert days_for("custom", 0) == CADENCE_DAYS[Cadence.three]  # never an empty plan
+    assert days_for("daily", days_mask({1})) == CADENCE_DAYS[Cadence.daily]  # the mask only counts for custom
+    assert days_label(frozenset({4, 0, 2})) == "Mon, Wed, Fri"
+    with pytest.raises(ValueError):
+        days_mask({7})
+
+
+@given(days=st.frozensets(st.integers(0, 6), min_size=1))
+def test_custom_days_round_trip(days: frozenset[int]) -> None:
+    assert days_for("custom", days_mask(days)) == days
     assert Cadence("three") is Cadence.three
     assert (time(21, 0), time(8, 0)) == (QUIET_START, QUIET_END)
 
@@ -433,64 +450,6 @@ def test_in_quiet_hours_custom_windows() -> None:
     assert not in_quiet_hours(time(3, 0), time(8, 0), time(8, 0))  # empty window
     assert in_quiet_hours(time(23, 30), time(23, 0), time(0, 0))
     assert not in_quiet_hours(time(0, 0), time(23, 0), time(0, 0))
-
-
-def test_nudge_examples_berlin() -> None:
-    # 19:30 + 3h = 22:30: quiet, so next morning 08:00
-    assert nudge_at(utc(2026, 6, 1, 17, 30), BERLIN) == utc(2026, 6, 2, 6, 0)
-    # 17:00 + 3h = 20:00: fine
-    assert nudge_at(utc(2026, 6, 1, 15, 0), BERLIN) == utc(2026, 6, 1, 18, 0)
-    # 17:59 + 3h = 20:59: still fine; 18:00 + 3h = 21:00: quiet
-    assert nudge_at(utc(2026, 6, 1, 15, 59), BERLIN) == utc(2026, 6, 1, 18, 59)
-    assert nudge_at(utc(2026, 6, 1, 16, 0), BERLIN) == utc(2026, 6, 2, 6, 0)
-    # after midnight: 02:00 + 3h = 05:00 local, same morning 08:00
-    assert nudge_at(utc(2026, 6, 2, 0, 0), BERLIN) == utc(2026, 6, 2, 6, 0)
-    # 05:00 + 3h = 08:00: right at the end of quiet hours
-    assert nudge_at(utc(2026, 6, 2, 3, 0), BERLIN) == utc(2026, 6, 2, 6, 0)
-    # across the spring-forward night: 08:00 CEST is 06:00 UTC
-    assert nudge_at(utc(2026, 3, 28, 18, 30), BERLIN) == utc(2026, 3, 29, 6, 0)
-
-
-def test_nudge_custom_delay_and_window() -> None:
-    tz = ZoneInfo("UTC")
-    assert nudge_at(utc(2026, 6, 1, 10), tz, delay=timedelta(minutes=30)) == utc(2026, 6, 1, 10, 30)
-    assert nudge_at(utc(2026, 6, 1, 17), tz, delay=timedelta(hours=27)) == utc(2026, 6, 2, 20)
-    assert nudge_at(utc(2026, 6, 1, 17), tz, delay=timedelta(hours=28)) == utc(2026, 6, 3, 8)
-    assert nudge_at(utc(2026, 6, 1, 17), tz, delay=timedelta(hours=27), quiet_start=time(20)) == utc(2026, 6, 3, 8)
-    assert nudge_at(utc(2026, 6, 1, 17), tz, quiet_start=time(20), quiet_end=time(7)) == utc(2026, 6, 2, 7)
-    # a non-wrapping window: lunch quiet hours
-    assert nudge_at(utc(2026, 6, 1, 10), tz, quiet_start=time(12), quiet_end=time(14)) == utc(2026, 6, 1, 14)
-    # quiet hours that end at midnight
-    assert nudge_at(utc(2026, 6, 1, 20), tz, quiet_start=time(22), quiet_end=time(0)) == utc(2026, 6, 2, 0)
-    with pytest.raises(ValueError, match="aware"):
-        nudge_at(datetime(2026, 6, 1, 20), tz)
-
-
-@PROPS
-@given(
-    zi=zone_and_instant(),
-    delay_minutes=st.integers(0, 48 * 60),
-    quiet=st.sampled_from([(QUIET_START, QUIET_END), (time(22), time(7)), (time(12), time(14)), (time(0), time(6))]),
-)
-def test_nudge_properties(zi: tuple[str, datetime], delay_minutes: int, quiet: tuple[time, time]) -> None:
-    zone, sent_at = zi
-    tz = ZoneInfo(zone)
-    delay = timedelta(minutes=delay_minutes)
-    quiet_start, quiet_end = quiet
-    result = nudge_at(sent_at, tz, delay, quiet_start, quiet_end)
-    target = sent_at + delay
-    assert result.tzinfo is UTC
-    assert result >= target
-    local = result.astimezone(tz)
-    assert not in_quiet_hours(local.time(), quiet_start, quiet_end)
-    if not in_quiet_hours(target.astimezone(tz).time(), quiet_start, quiet_end):
-        assert result == target
-    else:
-        assert result - target <= timedelta(hours=25)
-        assert local.time() == quiet_end or kind(local.date(), quiet_end, tz) == "gap"
-        # nothing earlier and later than target is outside quiet hours at the whole minute before
-        minute_before = (result - MINUTE).astimezone(tz)
-        assert result - MINUTE < target or in_quiet_hours(minute_before.time(), quiet_start, quiet_end)
 
 
 # --- weeks and streaks ---------------------------------------------------------------------------------

@@ -1,0 +1,225 @@
+"""What a therapist sees of consenting families: the caseload, one family's prompts, a CSV, the digest, alerts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Assignment, Child, Delivery, Family, Response, Therapist, TherapistLink
+from bot.domain.bands import age_years, band_for
+from bot.domain.schedule import next_slot, week_start
+from bot.domain.status import AssignmentStatus, LinkStatus, TherapistStatus
+from bot.services.therapy.assigning import AssignMixin
+from bot.services.therapy.base import (
+    DIGEST_TIME,
+    MONDAY,
+    QUIET_AFTER,
+    ChildBrief,
+    ClientDetail,
+    ClientItem,
+    ClientSummary,
+    Digest,
+    label_of,
+    note_visible,
+)
+
+RATING_WORDS = {3: "went well", 2: "so-so", 1: "hard"}
+
+
+class CaseloadMixin(AssignMixin):
+    async def _children(self, s: AsyncSession, family_id: int, tz: str) -> tuple[ChildBrief, ...]:
+        today = self._clock.now().astimezone(ZoneInfo(tz)).date()
+        kids = (await s.scalars(select(Child).where(Child.family_id == family_id).order_by(Child.position))).all()
+        return tuple(
+            ChildBrief(
+                band_for(c.birth_year, c.birth_month, today, self._library.bands),
+                age_years(c.birth_year, c.birth_month, today),
+            )
+            for c in kids
+        )
+
+    async def _this_week(self, s: AsyncSession, link: TherapistLink, tz: str) -> str | None:
+        """The therapist's own prompt for the family this week, with where it stands."""
+        monday = week_start(self._clock.now().astimezone(ZoneInfo(tz)).date())
+        a = await s.scalar(
+            select(Assignment)
+            .where(
+                Assignment.therapist_id == link.therapist_id,
+                Assignment.family_id == link.family_id,
+                Assignment.week_start == monday,
+                Assignment.status.in_((AssignmentStatus.pending, AssignmentStatus.delivered)),
+            )
+            .order_by(Assignment.id.desc())
+            .limit(1)
+        )
+        if a is None:
+            return None
+        state = "sent" if a.status == AssignmentStatus.delivered else "waiting"
+        return f"{self.assignment_title(a)} ({state})"
+
+    async def caseload(self, therapist_id: int, weeks: int = 4) -> list[ClientSummary]:
+        since = self._clock.now() - timedelta(weeks=weeks)
+        async with self._sessions() as s:
+            out = []
+            for link in await self._links(s, therapist_id):
+                fam = await s.get(Family, link.family_id)
+                assert fam is not None
+                base = self._summary(link, await self._rows(s, link, since))
+                out.append(
+                    replace(
+                        base,
+                        children=await self._children(s, fam.id, fam.timezone),
+                        this_week=await self._this_week(s, link, fam.timezone),
+                    )
+                )
+            return out
+
+    async def _title(self, s: AsyncSession, d: Delivery, therapist_id: int) -> tuple[str, bool]:
+        """The title, and whether this therapist sent it. Another therapist's own words stay theirs."""
+        mine = False
+        if d.assignment_id is not None:
+            a = await s.get(Assignment, d.assignment_id)
+            mine = a is not None and a.therapist_id == therapist_id
+            if a is not None and a.custom_text:
+                if not mine:
+                    return "A prompt from another therapist", False
+                return self.assignment_title(a), True
+        p = self._library.prompts.get(d.prompt_id or "")
+        return (p.title if p else "A prompt"), mine
+
+    async def _link(self, s: AsyncSession, therapist_id: int, link_id: int) -> TherapistLink | None:
+        link = await s.get(TherapistLink, link_id)
+        return link if link is not None and link in await self._links(s, therapist_id) else None
+
+    async def client(self, therapist_id: int, link_id: int) -> ClientDetail | None:
+        async with self._sessions() as s:
+            link = await self._link(s, therapist_id, link_id)
+            if link is None:
+                return None
+            rows = await self._rows(s, link)
+            items = []
+            for d, r in rows[:30]:
+                title, mine = await self._title(s, d, therapist_id)
+                items.append(
+                    ClientItem(
+                        sent_at=d.sent_at,
+                        title=title,
+                        from_therapist=mine,
+                        outcome=r.outcome if r else None,
+                        rating=r.rating if r else None,
+                        note=note_visible(link, r),
+                        band=d.band,
+                        skill=d.skill,
+                    )
+                )
+            return ClientDetail(self._summary(link, rows), items, link.share_notes)
+
+    async def report_csv(self, therapist_id: int) -> bytes:
+        """The caseload's outcomes, in the therapist's own timezone, with words rather than codes."""
+        async with self._sessions() as s:
+            t = await s.get(Therapist, therapist_id)
+            assert t is not None
+            tz = ZoneInfo(t.timezone)
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            w.writerow(
+                ["family", f"sent_at ({t.timezone})", "child_band", "skill", "prompt", "from_you"]
+                + ["outcome", "how_it_went", "note"]
+            )
+            for link in await self._links(s, therapist_id):
+                for d, r in await self._rows(s, link):
+                    title, mine = await self._title(s, d, therapist_id)
+                    w.writerow(
+                        [
+                            _csv_safe(label_of(link)),
+                            d.sent_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if d.sent_at else "",
+                            await self._band_name(s, d, tz),
+                            d.skill or "",
+                            _csv_safe(title),
+                            "yes" if mine else "no",
+                            r.outcome if r else "no answer",
+                            RATING_WORDS.get(r.rating or 0, "") if r else "",
+                            _csv_safe(note_visible(link, r)),
+                        ]
+                    )
+        return buf.getvalue().encode("utf-8")
+
+    async def _band_name(self, s: AsyncSession, d: Delivery, tz: ZoneInfo) -> str:
+        """The child's age band when the prompt went out; for a therapist's own words, from the child."""
+        band = d.band
+        if band is None and d.child_id is not None and d.sent_at is not None:
+            child = await s.get(Child, d.child_id)
+            on = d.sent_at.astimezone(tz).date()
+            band = band_for(child.birth_year, child.birth_month, on, self._library.bands) if child else None
+        return self._library.band(band).name if band in self._library.by_band else ""
+
+    async def due_digests(self) -> list[Digest]:
+        """Digests due now, each marked as done before it is sent (at most once, like nudges)."""
+        now = self._clock.now()
+        out: list[Digest] = []
+        async with self._sessions() as s, s.begin():
+            due = (
+                await s.scalars(
+                    select(Therapist).where(
+                        Therapist.status == TherapistStatus.approved,
+                        Therapist.next_digest_at.is_not(None),
+                        Therapist.next_digest_at <= now,
+                    )
+                )
+            ).all()
+            for t in due:
+                tz = ZoneInfo(t.timezone)
+                t.next_digest_at = next_slot(now, tz, DIGEST_TIME, MONDAY)
+                week = [
+                    self._summary(link, await self._rows(s, link, now - timedelta(days=7)))
+                    for link in await self._links(s, t.id)
+                ]
+                out.append(Digest(t.telegram_id, t.timezone, now.astimezone(tz).date(), week))
+        return out
+
+    async def quiet_alerts(self) -> list[tuple[int, str]]:
+        """Linked families with no answer for 14 days: (therapist chat, family label), once per quiet spell."""
+        now = self._clock.now()
+        out: list[tuple[int, str]] = []
+        async with self._sessions() as s, s.begin():
+            rows = (
+                await s.execute(
+                    select(TherapistLink, Therapist.telegram_id)
+                    .join(Therapist, Therapist.id == TherapistLink.therapist_id)
+                    .where(TherapistLink.status == LinkStatus.active, Therapist.status == TherapistStatus.approved)
+                )
+            ).all()
+            # One grouped query per tick, not one per link: this runs every TICK_SECONDS.
+            last_answers = dict(
+                (
+                    await s.execute(
+                        select(Delivery.family_id, func.max(Response.updated_at))
+                        .join(Response, Response.delivery_id == Delivery.id)
+                        .where(Delivery.family_id.in_({link.family_id for link, _ in rows}))
+                        .group_by(Delivery.family_id)
+                    )
+                ).all()
+            )
+            for link, chat in rows:
+                last_answer = last_answers.get(link.family_id)
+                since = max(link.accepted_at, last_answer) if last_answer else link.accepted_at
+                if now - since < QUIET_AFTER:
+                    continue
+                if link.quiet_alert_at is not None and link.quiet_alert_at >= since:
+                    continue  # already told about this quiet spell
+                link.quiet_alert_at = now
+                out.append((chat, label_of(link)))
+        return out
+
+
+def _csv_safe(text: str | None) -> str:
+    """Stop spreadsheet apps from running a cell that starts like a formula."""
+    if not text:
+        return ""
+    return "'" + text if text[0] in "=+-@\t\r" else text
