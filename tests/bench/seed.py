@@ -47,7 +47,7 @@ class Seeded:
 
 
 def _cadence_for(i: int, weekday: int) -> Cadence:
-    fitting = [c for c in Cadence if weekday in CADENCE_DAYS[c]]
+    fitting = [c for c in CADENCE_DAYS if weekday in CADENCE_DAYS[c]]
     return fitting[i % len(fitting)]
 
 
