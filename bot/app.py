@@ -5,9 +5,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,19 +16,22 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Library, load_library
 from bot.db.engine import create_engine, session_factory
+from bot.delivery.limiter import Limiter, make_limiter
+from bot.delivery.loops import Engine
+from bot.delivery.sender import Sender
+from bot.delivery.session import LimiterMiddleware
+from bot.delivery.stale import on_stale_error, stale_filter
 from bot.domain.matching import CrisisMatcher, SituationMatcher
 from bot.fsm_storage import SqlStorage
 from bot.handlers import build_router
 from bot.handlers.middlewares import CrisisMiddleware, PrivateOnlyMiddleware, WhoMiddleware
 from bot.handlers.therapist import sync_commands
-from bot.sender import RateLimiter, Sender
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService
 from bot.services.therapists import TherapistService
@@ -79,23 +81,12 @@ class App:
     sender: Sender
     therapists: TherapistService
     scheduler: AsyncIOScheduler
-    _tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    engine_loops: Engine
+    limiter: Limiter
 
     async def tick(self) -> None:
-        """One pass of the delivery pipeline. The scheduler calls this; tests may too, after moving the clock."""
-        if self.sender.stopping:
-            return
-        async with self._tick_lock:
-            try:
-                await self.deliveries.release_stale_leases()
-                await self.deliveries.dispatch_due()
-                await self.deliveries.dispatch_assignments()
-                await self.sender.drain()
-                await self.sender.nudges()
-                for chat_id, text in await self.therapists.due_digests():
-                    await self.sender.send_notice(chat_id, text)
-            except Exception:
-                log.exception("tick failed; the next tick will try again")
+        """One pass of every engine loop, in order. Tests call this after moving the clock."""
+        await self.engine_loops.tick()
 
     async def startup(self) -> None:
         await self.bot.set_my_commands(
@@ -105,25 +96,22 @@ class App:
         for admin in self.settings.admin_ids:
             approved = await self.therapists.approved(admin)
             await sync_commands(self.bot, admin, therapist=approved is not None, admin=True)
-        self.scheduler.add_job(
-            self.tick,
-            IntervalTrigger(seconds=self.settings.tick_seconds),
-            id="tick",
-            max_instances=1,
-            coalesce=True,
-            replace_existing=True,
-        )
         self.scheduler.start()
-        log.info("scheduler started: tick every %ss", self.settings.tick_seconds)
+        self.engine_loops.start()
+        log.info(
+            "delivery engine started: %s msg/s ceiling, %d in flight, loops every %ss",
+            self.limiter.rate,
+            self.sender.concurrency,
+            self.settings.tick_seconds,
+        )
 
     async def shutdown(self) -> None:
-        """Stop taking new work, let a send in flight finish, then close everything."""
-        self.sender.stopping = True
+        """Stop claiming, let sends in flight finish (bounded), put the rest back in the queue, close."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        async with self._tick_lock:
-            pass
+        await self.engine_loops.stop()
         await self.bot.session.close()
+        await self.limiter.close()
         await self.engine.dispose()
         log.info("stopped cleanly")
 
@@ -147,14 +135,19 @@ def build_app(
     *,
     clock: Clock | None = None,
     library: Library | None = None,
-    limiter: RateLimiter | None = None,
+    limiter: Limiter | None = None,
 ) -> App:
     clock = clock or SystemClock()
     library = library or load_library(settings.content_dir)
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
 
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session = AiohttpSession(
+        api=TelegramAPIServer.from_base(settings.telegram_api_url), timeout=settings.request_timeout
+    )
+    limiter = limiter or make_limiter(settings.send_rate, settings.per_chat_interval, clock, settings.redis_url)
+    # Every Bot API call, replies included, passes the one rate budget.
+    session.middleware(LimiterMiddleware(limiter))
     bot = Bot(token=settings.bot_token, session=session)
 
     families = FamilyService(sessions, clock, library, settings.default_timezone)
@@ -163,14 +156,25 @@ def build_app(
         bot,
         sessions,
         clock,
-        limiter or RateLimiter(settings.rate_per_second, settings.per_chat_interval),
+        limiter,
+        library,
         on_blocked=families.mark_blocked,
-        content=deliveries.content_for,
         grace=timedelta(minutes=settings.grace_minutes),
         nudge_delay=timedelta(minutes=settings.nudge_delay_minutes),
+        concurrency=settings.send_concurrency,
+        lease=timedelta(seconds=settings.claim_lease_seconds),
+        request_timeout=settings.request_timeout,
+        paid_broadcast=settings.allow_paid_broadcast,
     )
 
     therapists = TherapistService(sessions, clock, library, settings.admin_ids)
+    loops = Engine(
+        sender,
+        deliveries,
+        therapists,
+        tick_seconds=settings.tick_seconds,
+        send_poll_seconds=settings.send_poll_seconds,
+    )
 
     dp = Dispatcher(storage=SqlStorage(sessions, clock))
     private = PrivateOnlyMiddleware()
@@ -184,6 +188,7 @@ def build_app(
     dp.callback_query.middleware(who)
     dp.my_chat_member.middleware(who)
     dp.include_router(build_router())
+    dp.errors.register(on_stale_error, stale_filter)
     dp.workflow_data.update(
         settings=settings,
         clock=clock,
@@ -208,4 +213,6 @@ def build_app(
         sender=sender,
         therapists=therapists,
         scheduler=scheduler,
+        engine_loops=loops,
+        limiter=limiter,
     )

@@ -20,6 +20,7 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from bot.delivery.limiter import Limiter
+from bot.delivery.queue import Job
 from bot.metrics import LIMITER_WAIT, RETRY_AFTER, SEND_LATENCY
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,12 @@ REPLY_RETRIES = 8
 MAX_REPLY_WAIT = 60.0
 
 _lane: ContextVar[str] = ContextVar("bot_send_lane", default="reply")
+# The claimed job a sender task is working on: its request is marked as having left, or refused at shutdown.
+current_job: ContextVar[Job | None] = ContextVar("bot_send_job", default=None)
+
+
+class JobReleased(Exception):
+    """The engine is stopping and this job's request had not left yet: the row goes back to the queue."""
 
 
 @contextlib.contextmanager
@@ -90,6 +97,11 @@ class LimiterMiddleware(BaseRequestMiddleware):
             await self.limiter.acquire(chat, priority=priority)
             sent = time.perf_counter()
             LIMITER_WAIT.labels(lane).observe(sent - start)
+            job = current_job.get()
+            if job is not None:
+                if job.cancel_requested:
+                    raise JobReleased
+                job.in_http = True
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:

@@ -1,6 +1,6 @@
 """The delivery engine's database side: claim due families, create deliveries, record answers.
 
-Sending is in bot.sender; this module never talks to Telegram.
+Sending is in bot.delivery; this module never talks to Telegram.
 """
 
 from __future__ import annotations
@@ -550,8 +550,9 @@ class DeliveryService:
     # ---- housekeeping --------------------------------------------------------------------------------
 
     async def release_stale_leases(self) -> int:
-        """A crash mid-send leaves rows 'sending'. We can't know whether Telegram got them, so we mark them
-        failed rather than risk a second copy: a duplicate prompt is worse than one missed."""
+        """Rows left 'sending' by an instance that stopped renewing its lease (a crash) go back to the queue.
+
+        The delivery engine (bot.delivery) does this itself; see bot.delivery.sender for the whole rule."""
         now = self._clock.now()
         stale = Delivery.status == "sending", Delivery.lease_until < now
         async with self._sessions() as s, s.begin():
@@ -561,7 +562,7 @@ class DeliveryService:
             res = await s.execute(
                 update(Delivery)
                 .where(*stale)
-                .values(status="failed", last_error="interrupted mid-send; not retried to avoid a duplicate")
+                .values(status="queued", next_attempt_at=now, claimed_by=None, lease_until=None)
             )
             return int(res.rowcount or 0)  # type: ignore[attr-defined]
 

@@ -20,7 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.content import Library, Prompt
-from bot.db.models import Assignment, ClientInvite, Delivery, Family, Response, Therapist, TherapistLink
+from bot.db.models import (
+    Assignment,
+    ClientInvite,
+    Delivery,
+    Family,
+    Outbox,
+    Response,
+    Therapist,
+    TherapistLink,
+)
 from bot.domain.schedule import CADENCE_DAYS, Cadence, localize, next_slot
 from bot.render import fit, h
 
@@ -507,7 +516,8 @@ class TherapistService:
     # ---- weekly digest ---------------------------------------------------------------------------
 
     async def due_digests(self) -> list[tuple[int, str]]:
-        """Digests due now, each marked as done before it is sent (at most once, like nudges)."""
+        """Digests due now. Each is queued in the outbox in the transaction that moves its date on, and the
+        delivery engine sends it with a prompt's guarantees (claim, lease, retry). Returns what was queued."""
         now = self._clock.now()
         out: list[tuple[int, str]] = []
         async with self._sessions() as s, s.begin():
@@ -534,6 +544,9 @@ class TherapistService:
                     )
                 lines += ["", "Details: /clients · CSV: /report"]
                 out.append((t.telegram_id, fit("\n".join(lines))))
+                s.add(
+                    Outbox(kind="digest", chat_id=t.telegram_id, text=out[-1][1], next_attempt_at=now, created_at=now)
+                )
         return out
 
 
