@@ -26,7 +26,7 @@ from bot.delivery.limiter import Limiter, make_limiter
 from bot.delivery.loops import Engine
 from bot.delivery.sender import Sender
 from bot.delivery.session import LimiterMiddleware
-from bot.delivery.stale import on_stale_error, stale_filter
+from bot.delivery.stale import LateAnswerMiddleware, on_stale_error, stale_filter
 from bot.domain.matching import CrisisMatcher, SituationMatcher
 from bot.fsm_storage import SqlStorage
 from bot.handlers import build_router
@@ -148,6 +148,7 @@ def build_app(
     limiter = limiter or make_limiter(settings.send_rate, settings.per_chat_interval, clock, settings.redis_url)
     # Every Bot API call, replies included, passes the one rate budget.
     session.middleware(LimiterMiddleware(limiter))
+    session.middleware(LateAnswerMiddleware())
     bot = Bot(token=settings.bot_token, session=session)
 
     families = FamilyService(sessions, clock, library, settings.default_timezone)
@@ -165,6 +166,7 @@ def build_app(
         lease=timedelta(seconds=settings.claim_lease_seconds),
         request_timeout=settings.request_timeout,
         paid_broadcast=settings.allow_paid_broadcast,
+        retry_base=settings.retry_base_seconds,
     )
 
     therapists = TherapistService(sessions, clock, library, settings.admin_ids)

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     request_timeout: float = Field(default=10.0, ge=1, le=120)
     claim_lease_seconds: float = Field(default=60.0, ge=1)
     send_poll_seconds: float = Field(default=1.0, gt=0)
+    retry_base_seconds: float = Field(default=15.0, gt=0)
 
     @property
     def send_rate(self) -> float:

@@ -73,6 +73,7 @@ class Sender:
         lease: timedelta = timedelta(seconds=60),
         request_timeout: float = 10.0,
         paid_broadcast: bool = False,
+        retry_base: float = 15.0,
     ) -> None:
         self._bot = bot
         self._sessions = sessions
@@ -87,6 +88,7 @@ class Sender:
         self.batch = max(4, concurrency)
         self.request_timeout = request_timeout
         self.paid_broadcast = paid_broadcast
+        self.retry_base = retry_base
         self._slots = asyncio.Semaphore(concurrency)
         self._held: dict[tuple[str, int], Job] = {}
         self._tasks: dict[asyncio.Task[bool], Job] = {}
@@ -294,7 +296,7 @@ class Sender:
             log.warning("%s %d failed: %s", job.kind, job.id, error.message)
             self._finish(job, "failed", error.message)
         elif _transient(error) and job.attempts < MAX_ATTEMPTS:
-            backoff = timedelta(seconds=min(15 * 2 ** (job.attempts - 1), 600))
+            backoff = timedelta(seconds=min(self.retry_base * 2 ** (job.attempts - 1), 600))
             log.warning("%s %d: %s; retry in %s", job.kind, job.id, type(error).__name__, backoff)
             self._mark(job, "queued", next_attempt_at=now + backoff, last_error=type(error).__name__, outcome="retry")
         else:
