@@ -54,9 +54,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
-def _partial(name: str, column: str, where: str) -> Index:
-    """A partial index, on both backends."""
-    return Index(name, column, postgresql_where=text(where), sqlite_where=text(where))
+def _partial(name: str, column: str, where: str, sqlite_where: str | None = None) -> Index:
+    """A partial index, on both backends. Its WHERE must read like the claim's own, or the planner won't use it."""
+    return Index(name, column, postgresql_where=text(where), sqlite_where=text(sqlite_where or where))
 
 
 class Base(DeclarativeBase):
@@ -79,7 +79,14 @@ class Family(Base):
     onboarded_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
-    __table_args__ = (_partial("ix_families_due", "next_send_at", "active AND onboarded_at IS NOT NULL"),)
+    __table_args__ = (
+        _partial(
+            "ix_families_due",
+            "next_send_at",
+            "active IS true AND onboarded_at IS NOT NULL",
+            "active IS 1 AND onboarded_at IS NOT NULL",
+        ),
+    )
 
     caregivers: Mapped[list[Caregiver]] = relationship(
         back_populates="family", cascade="all, delete-orphan", passive_deletes=True

@@ -16,8 +16,15 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _partial(name: str, table: str, column: str, where: str) -> None:
-    op.create_index(name, table, [column], unique=False, postgresql_where=sa.text(where), sqlite_where=sa.text(where))
+def _partial(name: str, table: str, column: str, where: str, sqlite_where: str | None = None) -> None:
+    op.create_index(
+        name,
+        table,
+        [column],
+        unique=False,
+        postgresql_where=sa.text(where),
+        sqlite_where=sa.text(sqlite_where or where),
+    )
 
 
 def upgrade() -> None:
@@ -40,7 +47,13 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
     )
-    _partial('ix_families_due', 'families', 'next_send_at', 'active AND onboarded_at IS NOT NULL')
+    _partial(
+        'ix_families_due',
+        'families',
+        'next_send_at',
+        'active IS true AND onboarded_at IS NOT NULL',
+        'active IS 1 AND onboarded_at IS NOT NULL',
+    )
     _partial('ix_deliveries_queued', 'deliveries', 'next_attempt_at', "status = 'queued'")
     _partial('ix_deliveries_sending_lease', 'deliveries', 'lease_until', "status = 'sending'")
     _partial(

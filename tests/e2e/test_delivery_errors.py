@@ -137,7 +137,9 @@ async def test_5xx_gives_up_after_bounded_attempts(tg: FakeTelegram, app: App, c
     tg.clear_faults()
 
 
-async def test_crash_mid_send_requeues_after_the_lease(tg: FakeTelegram, start_app: AppFactory, clock: FakeClock) -> None:
+async def test_crash_mid_send_requeues_after_the_lease(
+    tg: FakeTelegram, start_app: AppFactory, clock: FakeClock
+) -> None:
     first = await start_app()
     await onboard(tg, ANN)
     clock.set(at(2, 19, 0, 5))

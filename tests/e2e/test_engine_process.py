@@ -33,9 +33,7 @@ def _clean(log: str) -> None:
     assert "database is locked" not in log
 
 
-async def test_kill_9_mid_fan_out_then_restart_loses_nothing(
-    tmp_path: Path, sqlite_url: str, library: Library
-) -> None:
+async def test_kill_9_mid_fan_out_then_restart_loses_nothing(tmp_path: Path, sqlite_url: str, library: Library) -> None:
     async with FakeTelegram(network=Network(latency=0.08, global_limit=30)) as tg:
         users = await seed_due(sqlite_url, library, N, tg)
         env = bot_env(tg, sqlite_url)

@@ -73,9 +73,7 @@ async def test_replies_jump_ahead_of_queued_broadcasts(
     assert left > 20 and waited < 2.0
 
 
-async def test_stale_buttons_are_handled_quietly(
-    tg: FakeTelegram, app: App, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_stale_buttons_are_handled_quietly(tg: FakeTelegram, app: App, caplog: pytest.LogCaptureFixture) -> None:
     await onboard(tg, ANN)
     await say(tg, ANN, "/settings", "Your settings")
     caplog.clear()

@@ -58,6 +58,7 @@ class Network:
     chaos: Chaos | None = None
     window: float = 1.0
     rejected: dict[str, int] = field(default_factory=lambda: {"global": 0, "chat": 0})
+    accepted: list[tuple[float, str]] = field(default_factory=list)  # (monotonic time, chat id) of counted sends
     _sent: deque[float] = field(default_factory=deque)
     _per_chat: dict[Any, deque[float]] = field(default_factory=dict)
 
@@ -94,6 +95,7 @@ class Network:
             self._sent.append(now)
         if self.per_chat_limit is not None and key.startswith(NEW_MESSAGE_PREFIXES) and chat_id is not None:
             self._per_chat[str(chat_id)].append(now)
+        self.accepted.append((now, str(chat_id)))
         if len(self._per_chat) > 50_000:
             self._per_chat = {k: v for k, v in self._per_chat.items() if v and v[-1] > now - self.window}
         return None
