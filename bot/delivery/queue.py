@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -230,27 +230,32 @@ class Queue:
             )
 
     async def recover_expired(self) -> int:
-        """Rows whose owner stopped renewing (killed, or cut off) go back to the queue: at-least-once."""
+        """Rows whose owner stopped renewing (killed, or cut off) go back to the queue: at-least-once.
+
+        This instance's own rows are never taken back here: it holds them in memory and marks or releases them.
+        """
         now = self._clock.now()
+        others = or_(Delivery.claimed_by.is_(None), Delivery.claimed_by != self.instance_id)
+        others_outbox = or_(Outbox.claimed_by.is_(None), Outbox.claimed_by != self.instance_id)
+        prompt = Delivery.status == "sending", Delivery.lease_until < now, others
+        nudge = Delivery.nudge_status == "sending", Delivery.lease_until < now, others
+        notice = Outbox.status == "sending", Outbox.lease_until < now, others_outbox
         n = 0
         async with self._sessions() as s, s.begin():
-            # Look before writing: on SQLite an UPDATE takes the write lock even when nothing matches.
-            expired = [
-                select(Delivery.id).where(Delivery.status == "sending", Delivery.lease_until < now).limit(1),
-                select(Delivery.id).where(Delivery.nudge_status == "sending", Delivery.lease_until < now).limit(1),
-                select(Outbox.id).where(Outbox.status == "sending", Outbox.lease_until < now).limit(1),
+            # Look before writing: an UPDATE takes the write lock even when nothing matches.
+            probes = [select(Delivery.id).where(*prompt), select(Delivery.id).where(*nudge)]
+            found = [await s.scalar(q.limit(1)) for q in probes] + [
+                await s.scalar(select(Outbox.id).where(*notice).limit(1))
             ]
-            if all([await s.scalar(q) is None for q in expired]):
+            if all(f is None for f in found):
                 return 0
             for stmt in (
                 update(Delivery)
-                .where(Delivery.status == "sending", Delivery.lease_until < now)
+                .where(*prompt)
                 .values(status="queued", next_attempt_at=now, claimed_by=None, lease_until=None),
-                update(Delivery)
-                .where(Delivery.nudge_status == "sending", Delivery.lease_until < now)
-                .values(nudge_status=None, claimed_by=None, lease_until=None),
+                update(Delivery).where(*nudge).values(nudge_status=None, claimed_by=None, lease_until=None),
                 update(Outbox)
-                .where(Outbox.status == "sending", Outbox.lease_until < now)
+                .where(*notice)
                 .values(status="queued", next_attempt_at=now, claimed_by=None, lease_until=None),
             ):
                 n += int((await s.execute(stmt)).rowcount or 0)  # type: ignore[attr-defined]

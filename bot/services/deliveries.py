@@ -21,20 +21,17 @@ from bot.db.models import Assignment, Child, Delivery, Family, Response, Therapi
 from bot.domain.bands import band_for
 from bot.domain.picking import ChildTurn, pick_child, pick_prompt
 from bot.domain.schedule import (
-    CADENCE_DAYS,
-    Cadence,
     end_of_quiet,
     in_quiet_hours,
     localize,
-    next_slot,
     week_streak,
 )
+from bot.services.dispatch import BatchDispatcher
 
 log = logging.getLogger(__name__)
 
 # Statuses that count as "the family got (or is getting) this prompt" for rotation.
 LIVE = ("queued", "sending", "sent")
-MAX_MISSED_PER_TICK = 60
 NOTE_MAX = 280
 LATER_DELAY = timedelta(hours=2)
 
@@ -106,6 +103,7 @@ class DeliveryService:
         self._library = library
         self._grace = grace
         self._pg = is_postgres(sessions)
+        self._batch = BatchDispatcher(library, grace)
 
     # ---- dispatch --------------------------------------------------------------------------------------
 
@@ -113,9 +111,9 @@ class DeliveryService:
         """Claim due families, create their delivery rows and advance their schedule, in one transaction.
 
         On PostgreSQL the claim skips rows another instance holds, so instances never double-dispatch.
+        The batch's lookups are batched too (bot.services.dispatch): a fixed number of queries per batch.
         """
         now = self._clock.now()
-        queued = missed = 0
         async with self._sessions() as s, s.begin():
             q = (
                 select(Family)
@@ -131,105 +129,16 @@ class DeliveryService:
             if self._pg:
                 q = q.with_for_update(skip_locked=True, of=Family)
             families = (await s.scalars(q)).all()
-            for fam in families:
-                try:
-                    # A savepoint per family: one family's problem must not hold back everyone else's prompt.
-                    async with s.begin_nested():
-                        q_, m_ = await self._dispatch_family(s, fam, now)
-                except Exception:
-                    log.exception("dispatch failed for family %d; it will be retried next tick", fam.id)
-                    continue
-                queued += q_
-                missed += m_
+            queued, missed = await self._batch.run(s, families, now)
         if families:
             log.info("dispatch: families=%d queued=%d missed=%d", len(families), queued, missed)
         return DispatchResult(len(families), queued, missed)
-
-    async def _dispatch_family(self, s: AsyncSession, fam: Family, now: datetime) -> tuple[int, int]:
-        tz = ZoneInfo(fam.timezone)
-        days = CADENCE_DAYS[Cadence(fam.cadence)]
-        slot = fam.next_send_at
-        assert slot is not None
-        queued = missed = 0
-        steps = 0
-        jumped = False
-        while slot <= now:
-            steps += 1
-            if steps > MAX_MISSED_PER_TICK and not jumped:
-                # A very long outage: don't write a row for every slot of it. Jump once, never backwards;
-                # after the jump every slot is inside the grace window or ahead, so the loop ends.
-                jumped = True
-                slot = max(slot, next_slot(now - self._grace, tz, fam.send_time, days))
-                continue
-            if fam.paused_until is not None and slot < fam.paused_until:
-                pass
-            elif now - slot > self._grace:
-                if await self._insert_missed(s, fam.id, slot):
-                    missed += 1
-            elif await self._insert_scheduled(s, fam, slot, tz):
-                queued += 1
-            slot = next_slot(slot, tz, fam.send_time, days)
-        fam.next_send_at = slot
-        return queued, missed
 
     async def _exists(self, s: AsyncSession, family_id: int, kind: str, slot: datetime) -> bool:
         found = await s.scalar(
             select(Delivery.id).where(Delivery.family_id == family_id, Delivery.kind == kind, Delivery.slot_at == slot)
         )
         return found is not None
-
-    async def _insert_missed(self, s: AsyncSession, family_id: int, slot: datetime) -> bool:
-        if await self._exists(s, family_id, "scheduled", slot):
-            return False
-        s.add(
-            Delivery(
-                family_id=family_id,
-                kind="scheduled",
-                slot_at=slot,
-                status="missed",
-                created_at=self._clock.now(),
-            )
-        )
-        return True
-
-    async def _insert_scheduled(self, s: AsyncSession, fam: Family, slot: datetime, tz: ZoneInfo) -> bool:
-        if await self._exists(s, fam.id, "scheduled", slot):
-            return False
-        assignment = await s.scalar(
-            select(Assignment)
-            .where(
-                Assignment.family_id == fam.id,
-                Assignment.status == "pending",
-                Assignment.replaces_slot.is_(True),
-                Assignment.deliver_at <= slot,
-            )
-            .order_by(Assignment.deliver_at, Assignment.id)
-            .limit(1)
-        )
-        if assignment is not None:
-            await self._insert_assignment(s, fam.id, assignment, "scheduled", slot, tz)
-            return True
-        choice = await self._choose(s, fam.id, slot.astimezone(tz).date())
-        if choice is None:
-            log.warning("family %d has no child in any band on %s; slot skipped", fam.id, slot.date())
-            return False
-        child_id, prompt = choice
-        s.add(
-            Delivery(
-                family_id=fam.id,
-                child_id=child_id,
-                prompt_id=prompt.id,
-                band=prompt.band,
-                skill=prompt.skill.value,
-                kind="scheduled",
-                slot_at=slot,
-                status="queued",
-                next_attempt_at=slot,
-                created_at=self._clock.now(),
-            )
-        )
-        await s.flush()
-        return True
 
     async def _insert_assignment(
         self, s: AsyncSession, family_id: int, a: Assignment, kind: str, slot: datetime, tz: ZoneInfo
