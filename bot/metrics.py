@@ -37,7 +37,7 @@ RETRY_AFTER = Counter(
 )
 LOOP_DURATION = Histogram(
     "bot_loop_duration_seconds",
-    "Duration of one pass of an engine loop (dispatch, send, nudge, digest, lease).",
+    "Duration of one pass of an engine loop (dispatch, send, nudge, digest, lease, writer).",
     ["loop"],
     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0, 120.0),
 )

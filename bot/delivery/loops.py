@@ -20,6 +20,7 @@ from bot.metrics import LOOP_DURATION, QUEUE_DEPTH
 log = logging.getLogger(__name__)
 
 DISPATCH_BATCH = 200
+DEPTH_EVERY = 1.0  # seconds between queue-depth refreshes by the send loop
 
 
 class Dispatcher(Protocol):
@@ -93,6 +94,8 @@ class Engine:
         if self.sender.held:
             await self.sender.queue.renew()
         await self.sender.queue.recover_expired()
+
+    async def _refresh_depth(self) -> None:
         for kind, depth in (await self.sender.queue.queue_depth()).items():
             QUEUE_DEPTH.labels(kind).set(depth)
 
@@ -134,9 +137,13 @@ class Engine:
     async def _send_loop(self) -> None:
         sender = self.sender
         room = sender.batch + sender.concurrency
+        depth_at = 0.0
         while not sender.stopping:
             start = time.perf_counter()
             try:
+                if start - depth_at >= DEPTH_EVERY:
+                    depth_at = start
+                    await self._refresh_depth()
                 if (until := await sender.limiter.paused_until()) is not None:
                     log.info("sending paused until %s (Telegram flood control)", until.isoformat())
                     if await self._sleep(0.25):

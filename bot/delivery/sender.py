@@ -172,28 +172,33 @@ class Sender:
 
     async def _guarded(self, job: Job, runner: Runner, lane: str = "broadcast") -> bool:
         try:
+            if lane == "reply":  # a person is waiting: no queueing behind the broadcast workers
+                return await self._work(job, runner, lane)
             async with self._slots:
                 if self.stopping:
                     return False  # still held: released at shutdown
-                token = current_job.set(job)
-                IN_FLIGHT.inc()
-                try:
-                    if lane == "broadcast":
-                        with broadcast():
-                            return await runner(job)
-                    return await runner(job)
-                except JobReleased:
-                    return False
-                except Exception as exc:
-                    # A bug must not leave the row claimed until its lease runs out, nor stop the others.
-                    log.exception("%s %d: unexpected error", job.kind, job.id)
-                    self._finish(job, "failed", f"internal error: {type(exc).__name__}")
-                    return False
-                finally:
-                    IN_FLIGHT.dec()
-                    current_job.reset(token)
+                return await self._work(job, runner, lane)
         finally:
             self.progress.set()
+
+    async def _work(self, job: Job, runner: Runner, lane: str) -> bool:
+        token = current_job.set(job)
+        IN_FLIGHT.inc()
+        try:
+            if lane == "broadcast":
+                with broadcast():
+                    return await runner(job)
+            return await runner(job)
+        except JobReleased:
+            return False
+        except Exception as exc:
+            # A bug must not leave the row claimed until its lease runs out, nor stop the others.
+            log.exception("%s %d: unexpected error", job.kind, job.id)
+            self._finish(job, "failed", f"internal error: {type(exc).__name__}")
+            return False
+        finally:
+            IN_FLIGHT.dec()
+            current_job.reset(token)
 
     async def _call(self, chat: int, text: str, kb: InlineKeyboardMarkup | None, *, paid: bool = False) -> int:
         msg = await self._bot.send_message(
