@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Library, load_library
-from bot.db.engine import create_engine, session_factory
+from bot.db.engine import create_engine, is_sqlite, session_factory
 from bot.delivery.limiter import Limiter, make_limiter
-from bot.delivery.loops import Engine
+from bot.delivery.loops import DISPATCH_BATCH, SQLITE_DISPATCH_BATCH, Engine
 from bot.delivery.sender import Sender
 from bot.delivery.session import LimiterMiddleware
 from bot.delivery.stale import LateAnswerMiddleware, on_stale_error, stale_filter
@@ -176,6 +176,7 @@ def build_app(
         therapists,
         tick_seconds=settings.tick_seconds,
         send_poll_seconds=settings.send_poll_seconds,
+        dispatch_batch=SQLITE_DISPATCH_BATCH if is_sqlite(settings.database_url) else DISPATCH_BATCH,
     )
 
     dp = Dispatcher(storage=SqlStorage(sessions, clock))

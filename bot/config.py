@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     grace_minutes: int = Field(default=120, ge=1)
     nudge_delay_minutes: int = Field(default=180, ge=1)
     rate_per_second: float = Field(default=25.0, gt=0, le=30)
-    per_chat_interval: float = Field(default=1.0, ge=0)
+    per_chat_interval: float = Field(default=1.1, ge=0)
     polling_timeout: int = Field(default=30, ge=1, le=60)
     # Delivery engine (bot/delivery). REDIS_URL, when set, also holds the shared rate budget.
     redis_url: str | None = None

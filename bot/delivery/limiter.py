@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from bot.clock import Clock, SystemClock
 
 # 429s from this many different chats within FLOOD_WINDOW seconds mean the whole bot is over its budget.
-FLOOD_CHATS = 3
+FLOOD_CHATS = 5
 FLOOD_WINDOW = 1.0
 PAUSE_POLL = 0.25  # a paused waiter re-checks the clock this often (tests move it)
 

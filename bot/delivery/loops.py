@@ -12,6 +12,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Protocol
 
 from bot.delivery.sender import FLUSH_EVERY, Sender
@@ -20,6 +21,8 @@ from bot.metrics import LOOP_DURATION, QUEUE_DEPTH
 log = logging.getLogger(__name__)
 
 DISPATCH_BATCH = 200
+# SQLite has one write lock: smaller dispatch transactions let replies in between them.
+SQLITE_DISPATCH_BATCH = 50
 DEPTH_EVERY = 1.0  # seconds between queue-depth refreshes by the send loop
 
 
@@ -41,12 +44,14 @@ class Engine:
         *,
         tick_seconds: float = 30.0,
         send_poll_seconds: float = 1.0,
+        dispatch_batch: int = DISPATCH_BATCH,
     ) -> None:
         self.sender = sender
         self._deliveries = deliveries
         self._therapists = therapists
         self.tick_seconds = tick_seconds
         self.send_poll = send_poll_seconds
+        self.dispatch_batch = dispatch_batch
         self.wake_send = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._tick_lock = asyncio.Lock()
@@ -69,10 +74,10 @@ class Engine:
 
     async def _dispatch_pass(self, wake: bool = False) -> None:
         while True:
-            result = await self._deliveries.dispatch_due(batch=DISPATCH_BATCH)
+            result = await self._deliveries.dispatch_due(batch=self.dispatch_batch)
             if wake:  # the send loop starts on the first batch while the next ones are being queued
                 self.wake_send.set()
-            if getattr(result, "families", 0) < DISPATCH_BATCH or self.sender.stopping:
+            if getattr(result, "families", 0) < self.dispatch_batch or self.sender.stopping:
                 break
         await self._deliveries.dispatch_assignments()
         if wake:
@@ -138,6 +143,7 @@ class Engine:
         sender = self.sender
         room = sender.batch + sender.concurrency
         depth_at = 0.0
+        logged_pause: datetime | None = None
         while not sender.stopping:
             start = time.perf_counter()
             try:
@@ -145,7 +151,9 @@ class Engine:
                     depth_at = start
                     await self._refresh_depth()
                 if (until := await sender.limiter.paused_until()) is not None:
-                    log.info("sending paused until %s (Telegram flood control)", until.isoformat())
+                    if until != logged_pause:
+                        logged_pause = until
+                        log.warning("sending paused until %s (Telegram flood control)", until.isoformat())
                     if await self._sleep(0.25):
                         return
                     continue

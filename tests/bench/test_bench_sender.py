@@ -131,6 +131,7 @@ async def test_fan_out_at_the_ceiling(tmp_path: Path, sqlite_url: str, library: 
     stamps = [c for c in tg.calls if c.method == "sendMessage" and c.ok]
     replies = sum(len(tg.sent(u)) for u in repliers)
     too_many = sum(1 for c in tg.calls if c.status == 429)
+    to_repliers = sum(1 for c in tg.calls if c.status == 429 and int(c.params.get("chat_id", 0)) in set(repliers))
     prompt_rate = N / span
     all_rate = (N + replies) / span
     report(
@@ -138,7 +139,11 @@ async def test_fan_out_at_the_ceiling(tmp_path: Path, sqlite_url: str, library: 
         [
             ("prompts", f"{N:,} in {span:,.1f} s: {prompt_rate:.2f}/s = {prompt_rate / RATE:.1%} of the ceiling"),
             ("all messages", f"{N + replies:,} (with {replies} replies): {all_rate / RATE:.1%} of the ceiling"),
-            ("429 from the fake", f"{too_many} (global {network.rejected['global']}, chat {network.rejected['chat']})"),
+            (
+                "429 from the fake",
+                f"{too_many} (global {network.rejected['global']}, chat {network.rejected['chat']}; "
+                f"{to_repliers} on replies)",
+            ),
             ("queued by the dispatcher", f"all {N:,} in {t_queued:.1f} s" if t_queued else "n/a"),
             (
                 "reply latency",

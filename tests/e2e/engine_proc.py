@@ -46,7 +46,7 @@ def bot_env(tg: FakeTelegram, db_url: str, **extra: str) -> dict[str, str]:
         RETRY_BASE_SECONDS="1",
         SEND_CONCURRENCY="8",
         RATE_PER_SECOND="25",
-        PER_CHAT_INTERVAL="1",
+        PER_CHAT_INTERVAL="1.1",
         PYTHONPATH=str(ROOT),
     )
     env.update(extra)

@@ -100,6 +100,6 @@ async def test_pauses_are_shared_and_scoped(pair: tuple[RedisLimiter, RedisLimit
     assert not blocked.done()
     clock.advance(seconds=31)
     await asyncio.wait_for(blocked, 2)
-    for chat in (11, 12):
+    for chat in (11, 12, 13, 14):
         await a.retry_after(chat, 5)
     assert await b.paused_until() == START + timedelta(seconds=31 + 5)
