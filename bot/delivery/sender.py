@@ -42,7 +42,7 @@ from bot.content import Library
 from bot.db.models import Delivery
 from bot.delivery.limiter import Limiter
 from bot.delivery.queue import Job, Queue
-from bot.delivery.session import JobReleased, broadcast, current_job
+from bot.delivery.session import JobReleased, broadcast, current_job, in_broadcast
 from bot.domain.schedule import nudge_at
 from bot.metrics import DELIVERIES, IN_FLIGHT
 from bot.render import delivery_text, nudge_text, prompt_keyboard
@@ -219,7 +219,9 @@ class Sender:
         error: Exception | None = None
         for chat in job.chats:
             try:
-                msg_id = await self._call(chat, text, kb, paid=self.paid_broadcast and job.kind != "notice")
+                # Only broadcasts are paid: a prompt someone asked for (/prompt) is a reply.
+                paid = self.paid_broadcast and job.kind != "notice" and in_broadcast()
+                msg_id = await self._call(chat, text, kb, paid=paid)
             except TelegramForbiddenError:
                 log.info("%s %d: a chat blocked the bot", job.kind, job.id)
                 await self._on_blocked(chat)

@@ -65,6 +65,10 @@ def broadcast() -> Iterator[None]:
         _lane.reset(token)
 
 
+def in_broadcast() -> bool:
+    return _lane.get() == "broadcast"
+
+
 def _chat_of(method: TelegramMethod[TelegramType]) -> int | None:
     chat = getattr(method, "chat_id", None)
     if isinstance(chat, int):

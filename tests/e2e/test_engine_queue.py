@@ -11,7 +11,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.db.models import Delivery, Outbox
 from tests.e2e.conftest import AppFactory
-from tests.e2e.flows import onboard
+from tests.e2e.flows import onboard, say
 from tests.fakebot import FakeTelegram
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -83,6 +83,10 @@ async def test_paid_broadcast_flags_broadcasts_only(tg: FakeTelegram, start_app:
     await app.tick()
     prompt = tg.calls_to("sendMessage")[-1]
     assert "Try saying" in prompt["text"] and str(prompt.get("allow_paid_broadcast")).lower() == "true"
+    # A prompt the parent asks for is a reply, not a broadcast.
+    await say(tg, ANN, "/prompt", "Try saying")
+    asked = tg.calls_to("sendMessage")[-1]
+    assert "Try saying" in asked["text"] and "allow_paid_broadcast" not in asked
 
 
 async def test_shutdown_releases_claimed_rows_that_never_left(tg: FakeTelegram, app: App, clock: FakeClock) -> None:
