@@ -18,13 +18,17 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Library, load_library
-from bot.db.engine import create_engine, session_factory
+from bot.db.engine import create_engine, is_sqlite, session_factory
+from bot.delivery.limiter import Limiter, make_limiter
+from bot.delivery.loops import DISPATCH_BATCH, SQLITE_DISPATCH_BATCH, Engine
+from bot.delivery.sender import Sender
+from bot.delivery.session import LimiterMiddleware
+from bot.delivery.stale import LateAnswerMiddleware, on_stale_error, stale_filter
 from bot.domain import places
 from bot.domain.matching import CrisisMatcher, SituationMatcher
 from bot.fsm_storage import build_storage
@@ -33,7 +37,6 @@ from bot.handlers.middlewares import CrisisMiddleware, PrivateOnlyMiddleware, Wh
 from bot.handlers.therapist import sync_commands
 from bot.render_therapist import digest_text, quiet_alert_text
 from bot.runmodes import Runtime, run_polling, run_webhook
-from bot.sender import RateLimiter, Sender
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService
 from bot.services.household import HouseholdService
@@ -86,27 +89,14 @@ class App:
     sender: Sender
     therapists: TherapistService
     scheduler: AsyncIOScheduler
-    _tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    engine_loops: Engine
+    limiter: Limiter
     runtime: Runtime = field(default_factory=Runtime)
     _warming: asyncio.Task[int] | None = None
 
     async def tick(self) -> None:
-        """One pass of the delivery pipeline. The scheduler calls this; tests may too, after moving the clock."""
-        if self.sender.stopping:
-            return
-        async with self._tick_lock:
-            try:
-                await self.deliveries.release_stale_leases()
-                await self.deliveries.dispatch_due()
-                await self.deliveries.dispatch_assignments()
-                await self.sender.drain()
-                await self.sender.nudges()
-                for digest in await self.therapists.due_digests():
-                    await self.sender.send_notice(digest.telegram_id, digest_text(digest))
-                for chat_id, label in await self.therapists.quiet_alerts():
-                    await self.sender.send_notice(chat_id, quiet_alert_text(label))
-            except Exception:
-                log.exception("tick failed; the next tick will try again")
+        """One pass of every engine loop, in order. Tests call this after moving the clock."""
+        await self.engine_loops.tick()
 
     async def startup(self) -> None:
         # Build the city table in a thread while the bot starts; nothing waits for it.
@@ -118,25 +108,22 @@ class App:
         for admin in self.settings.admin_ids:
             approved = await self.therapists.approved(admin)
             await sync_commands(self.bot, admin, therapist=approved is not None, admin=True)
-        self.scheduler.add_job(
-            self.tick,
-            IntervalTrigger(seconds=self.settings.tick_seconds),
-            id="tick",
-            max_instances=1,
-            coalesce=True,
-            replace_existing=True,
-        )
         self.scheduler.start()
-        log.info("scheduler started: tick every %ss", self.settings.tick_seconds)
+        self.engine_loops.start()
+        log.info(
+            "delivery engine started: %s msg/s ceiling, %d in flight, loops every %ss",
+            self.limiter.rate,
+            self.sender.concurrency,
+            self.settings.tick_seconds,
+        )
 
     async def shutdown(self) -> None:
-        """Stop taking new work, let a send in flight finish, then close everything."""
-        self.sender.stopping = True
+        """Stop claiming, let sends in flight finish (bounded), put the rest back in the queue, close."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        async with self._tick_lock:
-            pass
+        await self.engine_loops.stop()
         await self.bot.session.close()
+        await self.limiter.close()
         await self.engine.dispose()
         log.info("stopped cleanly")
 
@@ -157,14 +144,20 @@ def build_app(
     *,
     clock: Clock | None = None,
     library: Library | None = None,
-    limiter: RateLimiter | None = None,
+    limiter: Limiter | None = None,
 ) -> App:
     clock = clock or SystemClock()
     library = library or load_library(settings.content_dir)
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
 
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session = AiohttpSession(
+        api=TelegramAPIServer.from_base(settings.telegram_api_url), timeout=settings.request_timeout
+    )
+    limiter = limiter or make_limiter(settings.send_rate, settings.per_chat_interval, clock, settings.redis_url)
+    # Every Bot API call, replies included, passes the one rate budget.
+    session.middleware(LimiterMiddleware(limiter))
+    session.middleware(LateAnswerMiddleware())
     bot = Bot(token=settings.bot_token, session=session)
 
     families = FamilyService(sessions, clock, library, settings.default_timezone)
@@ -173,14 +166,32 @@ def build_app(
         bot,
         sessions,
         clock,
-        limiter or RateLimiter(settings.rate_per_second, settings.per_chat_interval),
+        limiter,
+        library,
         on_blocked=families.mark_blocked,
-        content=deliveries.content_for,
         grace=timedelta(minutes=settings.grace_minutes),
         nudge_delay=timedelta(minutes=settings.nudge_delay_minutes),
+        concurrency=settings.send_concurrency,
+        lease=timedelta(seconds=settings.claim_lease_seconds),
+        request_timeout=settings.request_timeout,
+        paid_broadcast=settings.allow_paid_broadcast,
+        retry_base=settings.retry_base_seconds,
     )
 
     therapists = TherapistService(sessions, clock, library, settings.admin_ids)
+
+    async def queue_notices() -> None:
+        await therapists.due_digests(digest_text)
+        await therapists.quiet_alerts(quiet_alert_text)
+
+    loops = Engine(
+        sender,
+        deliveries,
+        queue_notices,
+        tick_seconds=settings.tick_seconds,
+        send_poll_seconds=settings.send_poll_seconds,
+        dispatch_batch=SQLITE_DISPATCH_BATCH if is_sqlite(settings.database_url) else DISPATCH_BATCH,
+    )
 
     dp = Dispatcher(storage=build_storage(settings, sessions, clock))
     private = PrivateOnlyMiddleware()
@@ -195,6 +206,7 @@ def build_app(
     dp.callback_query.outer_middleware(who)
     dp.my_chat_member.outer_middleware(who)
     dp.include_router(build_router())
+    dp.errors.register(on_stale_error, stale_filter)
     dp.workflow_data.update(
         settings=settings,
         clock=clock,
@@ -221,4 +233,6 @@ def build_app(
         sender=sender,
         therapists=therapists,
         scheduler=scheduler,
+        engine_loops=loops,
+        limiter=limiter,
     )

@@ -39,8 +39,21 @@ class Settings(BaseSettings):
     grace_minutes: int = Field(default=120, ge=1)
     nudge_delay_minutes: int = Field(default=180, ge=1)
     rate_per_second: float = Field(default=25.0, gt=0, le=30)
-    per_chat_interval: float = Field(default=1.0, ge=0)
+    per_chat_interval: float = Field(default=1.1, ge=0)
     polling_timeout: int = Field(default=30, ge=1, le=60)
+    # Delivery engine (bot/delivery). REDIS_URL, when set, also holds the shared rate budget.
+    allow_paid_broadcast: bool = False
+    paid_rate_per_second: float = Field(default=1000.0, gt=0, le=1000)
+    send_concurrency: int = Field(default=16, ge=1, le=1000)
+    request_timeout: float = Field(default=10.0, ge=1, le=120)
+    claim_lease_seconds: float = Field(default=60.0, ge=1)
+    send_poll_seconds: float = Field(default=1.0, gt=0)
+    retry_base_seconds: float = Field(default=15.0, gt=0)
+
+    @property
+    def send_rate(self) -> float:
+        """The overall ceiling the limiter enforces: the paid rate when paid broadcasts are on."""
+        return self.paid_rate_per_second if self.allow_paid_broadcast else self.rate_per_second
 
     # Operations: webhook mode, health and metrics, several instances, start-up.
     webhook_url: str = ""

@@ -1,4 +1,10 @@
-"""Engine creation, with SQLite tuned for a small server: WAL, foreign keys and a busy timeout."""
+"""Engine creation, with SQLite tuned for a small server: WAL, foreign keys and a busy timeout.
+
+On SQLite every transaction starts with BEGIN IMMEDIATE, issued by us rather than the driver. A deferred
+transaction that reads and then writes fails at once with "database is locked" when another connection wrote
+in between (the busy timeout can't help it); taking the write lock up front turns that into a short wait.
+It also makes savepoints work: the driver's own transaction handling commits on RELEASE SAVEPOINT.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +35,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+    dbapi_conn.isolation_level = None  # the driver emits no BEGIN of its own; _sqlite_begin does
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -36,6 +47,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 

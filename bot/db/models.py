@@ -21,6 +21,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -55,6 +56,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+def _partial(name: str, column: str, where: str, sqlite_where: str | None = None) -> Index:
+    """A partial index, on both backends. Its WHERE must read like the claim's own, or the planner won't use it."""
+    return Index(name, column, postgresql_where=text(where), sqlite_where=text(sqlite_where or where))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime(), time: Time()}
@@ -74,6 +80,15 @@ class Family(Base):
     next_send_at: Mapped[datetime | None] = mapped_column(index=True)
     onboarded_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+    __table_args__ = (
+        _partial(
+            "ix_families_due",
+            "next_send_at",
+            "active IS true AND onboarded_at IS NOT NULL",
+            "active IS 1 AND onboarded_at IS NOT NULL",
+        ),
+    )
 
     caregivers: Mapped[list[Caregiver]] = relationship(
         back_populates="family", cascade="all, delete-orphan", passive_deletes=True
@@ -134,13 +149,15 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
     next_attempt_at: Mapped[datetime | None]
+    # While claimed (status 'sending', or nudge_status 'sending'): which instance holds it and until when.
     lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(String(300))
     sent_at: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     nudge_due_at: Mapped[datetime | None]
-    nudge_status: Mapped[str | None] = mapped_column(String(16))  # sent | cancelled | failed
+    nudge_status: Mapped[str | None] = mapped_column(String(16))  # sending | sent | cancelled | failed
     nudged_at: Mapped[datetime | None]
     remind_later: Mapped[bool] = mapped_column(Boolean, default=False)
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id", ondelete="SET NULL"))
@@ -152,9 +169,16 @@ class Delivery(Base):
 
     __table_args__ = (
         UniqueConstraint("family_id", "kind", "slot_at"),
-        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
-        Index("ix_deliveries_nudge_due_at", "nudge_due_at"),
         Index("ix_deliveries_family_id_slot_at", "family_id", "slot_at"),
+        # The engine's claims each read a small partial index, however many historical rows there are.
+        _partial("ix_deliveries_queued", "next_attempt_at", "status = 'queued'"),
+        _partial("ix_deliveries_sending_lease", "lease_until", "status = 'sending'"),
+        _partial(
+            "ix_deliveries_nudge_due",
+            "nudge_due_at",
+            "status = 'sent' AND nudge_status IS NULL AND nudge_due_at IS NOT NULL",
+        ),
+        _partial("ix_deliveries_nudge_lease", "lease_until", "nudge_status = 'sending'"),
     )
 
 
@@ -286,3 +310,28 @@ class TherapistDecision(Base):
     status: Mapped[str] = mapped_column(String(16))  # TherapistStatus
     at: Mapped[datetime]
     by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Outbox(Base):
+    """A one-off message (a therapist's weekly digest) queued in the same transaction that decided to send it,
+    then sent by the engine with the same claim, lease and retry rules as a prompt."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # digest
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | sending | sent | failed
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        _partial("ix_outbox_queued", "next_attempt_at", "status = 'queued'"),
+        _partial("ix_outbox_sending_lease", "lease_until", "status = 'sending'"),
+    )

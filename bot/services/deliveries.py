@@ -1,6 +1,6 @@
 """The delivery engine's database side: claim due families, create deliveries, record answers.
 
-Sending is in bot.sender; this module never talks to Telegram.
+Sending is in bot.delivery; this module never talks to Telegram.
 """
 
 from __future__ import annotations
@@ -21,19 +21,17 @@ from bot.db.models import Assignment, Child, Delivery, Family, Response, Therapi
 from bot.domain.bands import age_months, band_for
 from bot.domain.picking import ChildTurn, pick_child, pick_for_situation, pick_prompt
 from bot.domain.schedule import (
-    days_for,
     end_of_quiet,
     in_quiet_hours,
     localize,
-    next_slot,
     week_streak,
 )
+from bot.services.dispatch import BatchDispatcher
 
 log = logging.getLogger(__name__)
 
 # Statuses that count as "the family got (or is getting) this prompt" for rotation.
 LIVE = ("queued", "sending", "sent")
-MAX_MISSED_PER_TICK = 60
 NOTE_MAX = 280
 LATER_DELAY = timedelta(hours=2)
 
@@ -108,6 +106,7 @@ class DeliveryService:
         self._library = library
         self._grace = grace
         self._pg = is_postgres(sessions)
+        self._batch = BatchDispatcher(library, grace)
 
     # ---- dispatch --------------------------------------------------------------------------------------
 
@@ -115,9 +114,9 @@ class DeliveryService:
         """Claim due families, create their delivery rows and advance their schedule, in one transaction.
 
         On PostgreSQL the claim skips rows another instance holds, so instances never double-dispatch.
+        The batch's lookups are batched too (bot.services.dispatch): a fixed number of queries per batch.
         """
         now = self._clock.now()
-        queued = missed = 0
         async with self._sessions() as s, s.begin():
             q = (
                 select(Family)
@@ -133,105 +132,16 @@ class DeliveryService:
             if self._pg:
                 q = q.with_for_update(skip_locked=True, of=Family)
             families = (await s.scalars(q)).all()
-            for fam in families:
-                try:
-                    # A savepoint per family: one family's problem must not hold back everyone else's prompt.
-                    async with s.begin_nested():
-                        q_, m_ = await self._dispatch_family(s, fam, now)
-                except Exception:
-                    log.exception("dispatch failed for family %d; it will be retried next tick", fam.id)
-                    continue
-                queued += q_
-                missed += m_
+            queued, missed = await self._batch.run(s, families, now)
         if families:
             log.info("dispatch: families=%d queued=%d missed=%d", len(families), queued, missed)
         return DispatchResult(len(families), queued, missed)
-
-    async def _dispatch_family(self, s: AsyncSession, fam: Family, now: datetime) -> tuple[int, int]:
-        tz = ZoneInfo(fam.timezone)
-        days = days_for(fam.cadence, fam.custom_days)
-        slot = fam.next_send_at
-        assert slot is not None
-        queued = missed = 0
-        steps = 0
-        jumped = False
-        while slot <= now:
-            steps += 1
-            if steps > MAX_MISSED_PER_TICK and not jumped:
-                # A very long outage: don't write a row for every slot of it. Jump once, never backwards;
-                # after the jump every slot is inside the grace window or ahead, so the loop ends.
-                jumped = True
-                slot = max(slot, next_slot(now - self._grace, tz, fam.send_time, days))
-                continue
-            if fam.paused_until is not None and slot < fam.paused_until:
-                pass
-            elif now - slot > self._grace:
-                if await self._insert_missed(s, fam.id, slot):
-                    missed += 1
-            elif await self._insert_scheduled(s, fam, slot, tz):
-                queued += 1
-            slot = next_slot(slot, tz, fam.send_time, days)
-        fam.next_send_at = slot
-        return queued, missed
 
     async def _exists(self, s: AsyncSession, family_id: int, kind: str, slot: datetime) -> bool:
         found = await s.scalar(
             select(Delivery.id).where(Delivery.family_id == family_id, Delivery.kind == kind, Delivery.slot_at == slot)
         )
         return found is not None
-
-    async def _insert_missed(self, s: AsyncSession, family_id: int, slot: datetime) -> bool:
-        if await self._exists(s, family_id, "scheduled", slot):
-            return False
-        s.add(
-            Delivery(
-                family_id=family_id,
-                kind="scheduled",
-                slot_at=slot,
-                status="missed",
-                created_at=self._clock.now(),
-            )
-        )
-        return True
-
-    async def _insert_scheduled(self, s: AsyncSession, fam: Family, slot: datetime, tz: ZoneInfo) -> bool:
-        if await self._exists(s, fam.id, "scheduled", slot):
-            return False
-        assignment = await s.scalar(
-            select(Assignment)
-            .where(
-                Assignment.family_id == fam.id,
-                Assignment.status == "pending",
-                Assignment.replaces_slot.is_(True),
-                Assignment.deliver_at <= slot,
-            )
-            .order_by(Assignment.deliver_at, Assignment.id)
-            .limit(1)
-        )
-        if assignment is not None:
-            await self._insert_assignment(s, fam.id, assignment, "scheduled", slot, tz)
-            return True
-        choice = await self._choose(s, fam.id, slot.astimezone(tz).date())
-        if choice is None:
-            log.warning("family %d has no child in any band on %s; slot skipped", fam.id, slot.date())
-            return False
-        child_id, prompt = choice
-        s.add(
-            Delivery(
-                family_id=fam.id,
-                child_id=child_id,
-                prompt_id=prompt.id,
-                band=prompt.band,
-                skill=prompt.skill.value,
-                kind="scheduled",
-                slot_at=slot,
-                status="queued",
-                next_attempt_at=slot,
-                created_at=self._clock.now(),
-            )
-        )
-        await s.flush()
-        return True
 
     async def _insert_assignment(
         self, s: AsyncSession, family_id: int, a: Assignment, kind: str, slot: datetime, tz: ZoneInfo
@@ -586,8 +496,9 @@ class DeliveryService:
     # ---- housekeeping --------------------------------------------------------------------------------
 
     async def release_stale_leases(self) -> int:
-        """A crash mid-send leaves rows 'sending'. We can't know whether Telegram got them, so we mark them
-        failed rather than risk a second copy: a duplicate prompt is worse than one missed."""
+        """Rows left 'sending' by an instance that stopped renewing its lease (a crash) go back to the queue.
+
+        The delivery engine (bot.delivery) does this itself; see bot.delivery.sender for the whole rule."""
         now = self._clock.now()
         stale = Delivery.status == "sending", Delivery.lease_until < now
         async with self._sessions() as s, s.begin():
@@ -597,7 +508,7 @@ class DeliveryService:
             res = await s.execute(
                 update(Delivery)
                 .where(*stale)
-                .values(status="failed", last_error="interrupted mid-send; not retried to avoid a duplicate")
+                .values(status="queued", next_attempt_at=now, claimed_by=None, lease_until=None)
             )
             return int(res.rowcount or 0)  # type: ignore[attr-defined]
 

@@ -29,6 +29,7 @@ def make_settings(tg: FakeTelegram, db_url: str, **overrides: Any) -> Settings:
         "database_url": db_url,
         "default_timezone": "Europe/London",
         "tick_seconds": 3600.0,  # tests call app.tick() after moving the clock, unless they opt in
+        "send_poll_seconds": 3600.0,
         "polling_timeout": 1,
         "per_chat_interval": 0.0,
         "rate_per_second": 30.0,

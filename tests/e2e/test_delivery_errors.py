@@ -137,30 +137,36 @@ async def test_5xx_gives_up_after_bounded_attempts(tg: FakeTelegram, app: App, c
     tg.clear_faults()
 
 
-async def test_restart_mid_send_never_sends_twice(tg: FakeTelegram, start_app: AppFactory, clock: FakeClock) -> None:
+async def test_crash_mid_send_requeues_after_the_lease(
+    tg: FakeTelegram, start_app: AppFactory, clock: FakeClock
+) -> None:
     first = await start_app()
     await onboard(tg, ANN)
     clock.set(at(2, 19, 0, 5))
     await first.deliveries.dispatch_due()
-    # The process dies after claiming the row and possibly after Telegram got it: the row stays 'sending'.
+    # An instance claimed the row and was killed: it stays 'sending' under a lease nobody renews.
     async with first.sessions() as s, s.begin():
         await s.execute(
-            update(Delivery).values(status="sending", lease_until=clock.now() + timedelta(minutes=5), attempts=1)
+            update(Delivery).values(
+                status="sending", claimed_by="killed", lease_until=clock.now() + timedelta(seconds=60), attempts=1
+            )
         )
     await first.dp.stop_polling()
     second = await start_app()
-    clock.advance(minutes=1)
+    clock.advance(seconds=30)
     await second.tick()
-    assert prompts(tg) == []  # still leased: not sent again
-    clock.advance(minutes=10)
+    assert prompts(tg) == []  # the lease still holds: its owner might be alive
+    clock.advance(seconds=31)
     await second.tick()
-    assert prompts(tg) == []
+    assert len(prompts(tg)) == 1  # lease expired: back in the queue, sent (at-least-once)
     (d,) = await deliveries(second)
-    assert d.status == "failed" and "interrupted" in (d.last_error or "")
+    assert d.status == "sent" and d.claimed_by is None and d.lease_until is None
+    await second.tick()
+    assert len(prompts(tg)) == 1
     # The schedule carries on: the next slot is sent normally.
     clock.set(at(3, 19, 0, 5))
     await second.tick()
-    assert len(prompts(tg)) == 1
+    assert len(prompts(tg)) == 2
 
 
 async def test_restart_between_dispatch_and_send_sends_exactly_once(

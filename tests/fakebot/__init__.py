@@ -1,5 +1,6 @@
 """Fake Telegram Bot API server for end-to-end tests (see ``server.py``)."""
 
+from tests.fakebot.network import Chaos, Network
 from tests.fakebot.server import (
     DEFAULT_TOKEN,
     ApiCall,
@@ -20,9 +21,11 @@ __all__ = [
     "DEFAULT_TOKEN",
     "ApiCall",
     "CallbackAnswer",
+    "Chaos",
     "FakeTelegram",
     "FakeUser",
     "HtmlParseError",
+    "Network",
     "ParsedHtml",
     "SentDocument",
     "SentMessage",

@@ -41,6 +41,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp.web_request import FileField
 
+from tests.fakebot.network import Network
+
 __all__ = [
     "DEFAULT_TOKEN",
     "ApiCall",
@@ -728,6 +730,7 @@ class FakeTelegram:
         host: str = "127.0.0.1",
         strict_html: bool = True,
         per_chat_limit: float | None = None,
+        network: Network | None = None,
     ) -> None:
         left, sep, right = token.partition(":")
         if not sep or not left.isdigit() or not right:
@@ -735,6 +738,8 @@ class FakeTelegram:
         self.token = token
         self.host = host
         self.strict_html = strict_html
+        self.network = network or Network()
+        """Latency, Telegram's flood limits and injected faults (see ``tests/fakebot/network.py``)."""
         self.per_chat_limit: float | None = per_chat_limit
         """Max messages per second to one chat; exceeding it answers 429 with retry_after=1."""
         self.bot_user = FakeUser(
@@ -1325,7 +1330,17 @@ class FakeTelegram:
         call = ApiCall(method, params)
         try:
             try:
+                fault = None if is_poll else await self.network.before(key)
+                if fault == "drop":
+                    call.status, call.description = 0, "connection dropped (injected)"
+                    if request.transport is not None:
+                        request.transport.close()
+                    return web.Response(status=502)
+                if fault is not None:
+                    raise TelegramError(502, "Bad Gateway")
                 self._apply_faults(key, params)
+                if not is_poll and (wait := self.network.check_flood(key, params.get("chat_id"))) is not None:
+                    raise TelegramError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
                 handler = self._handlers.get(key)
                 if handler is None:
                     raise TelegramError(404, "Not Found: method not found")
@@ -1336,7 +1351,11 @@ class FakeTelegram:
                 if is_poll:  # failed polls are rare and interesting: record them
                     self.calls.append(call)
                     await self._notify()
+                else:
+                    await self.network.after()
                 return exc.response()
+            if not is_poll:
+                await self.network.after()
             return web.json_response({"ok": True, "result": result})
         finally:
             if not is_poll:

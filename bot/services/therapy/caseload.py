@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Assignment, Child, Delivery, Family, Response, Therapist, TherapistLink
+from bot.db.models import Assignment, Child, Delivery, Family, Outbox, Response, Therapist, TherapistLink
 from bot.domain.bands import age_years, band_for
 from bot.domain.schedule import next_slot, week_start
 from bot.domain.status import AssignmentStatus, LinkStatus, TherapistStatus
@@ -159,8 +160,9 @@ class CaseloadMixin(AssignMixin):
             band = band_for(child.birth_year, child.birth_month, on, self._library.bands) if child else None
         return self._library.band(band).name if band in self._library.by_band else ""
 
-    async def due_digests(self) -> list[Digest]:
-        """Digests due now, each marked as done before it is sent (at most once, like nudges)."""
+    async def due_digests(self, render: Callable[[Digest], str] | None = None) -> list[Digest]:
+        """Digests due now. With ``render``, each is queued in the outbox in the transaction that moves its date
+        on, and the delivery engine sends it with a prompt's guarantees (claim, lease, retry)."""
         now = self._clock.now()
         out: list[Digest] = []
         async with self._sessions() as s, s.begin():
@@ -181,10 +183,13 @@ class CaseloadMixin(AssignMixin):
                     for link in await self._links(s, t.id)
                 ]
                 out.append(Digest(t.telegram_id, t.timezone, now.astimezone(tz).date(), week))
+                if render is not None:
+                    s.add(_notice("digest", t.telegram_id, render(out[-1]), now))
         return out
 
-    async def quiet_alerts(self) -> list[tuple[int, str]]:
-        """Linked families with no answer for 14 days: (therapist chat, family label), once per quiet spell."""
+    async def quiet_alerts(self, render: Callable[[str], str] | None = None) -> list[tuple[int, str]]:
+        """Linked families with no answer for 14 days: (therapist chat, family label), once per quiet spell.
+        With ``render``, each alert is queued in the outbox in the same transaction, like a digest."""
         now = self._clock.now()
         out: list[tuple[int, str]] = []
         async with self._sessions() as s, s.begin():
@@ -215,7 +220,13 @@ class CaseloadMixin(AssignMixin):
                     continue  # already told about this quiet spell
                 link.quiet_alert_at = now
                 out.append((chat, label_of(link)))
+                if render is not None:
+                    s.add(_notice("alert", chat, render(out[-1][1]), now))
         return out
+
+
+def _notice(kind: str, chat_id: int, text: str, now: datetime) -> Outbox:
+    return Outbox(kind=kind, chat_id=chat_id, text=text, next_attempt_at=now, created_at=now)
 
 
 def _csv_safe(text: str | None) -> str:
