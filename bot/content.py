@@ -83,7 +83,7 @@ class Anchor(StrEnum):
     anytime = "anytime"
 
 
-# Situation tags; the first nine are the help-card situations.
+# Situation tags, all of them help-card situations; the first nine are the original ones (prompts use them).
 SITUATIONS = (
     "tantrum",
     "hitting",
@@ -94,6 +94,21 @@ SITUATIONS = (
     "door_silence",
     "friendship",
     "disappointment",
+    "biting",
+    "sibling_jealousy",
+    "bedtime",
+    "fears",
+    "separation",
+    "school_refusal",
+    "homework",
+    "phone_night",
+    "friendship_loss",
+    "lying",
+    "grief",
+    "parent_anger",
+    "defiance",
+    "mealtime",
+    "big_change",
 )
 TAGS = frozenset(
     SITUATIONS
