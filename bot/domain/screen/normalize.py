@@ -1,0 +1,168 @@
+"""Text to tokens: normalising, contractions, stretched letters, spelling correction and lemmas.
+
+Pure logic. Everything language-specific (the contractions, the language of the lemmatiser, the vocabulary
+that misspellings are corrected towards) comes from the locale's content, never from this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+__all__ = ["BREAK", "Normalizer", "Token", "basic_words"]
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+_LETTER = r"[^\W\d_]"
+_INNER_APOSTROPHE = re.compile(rf"(?<=[^\W_])'+(?={_LETTER})")
+# Word-like runs, allowing '@' inside (as in "selfh@rm"); a leading '@' (a mention) is left as punctuation.
+_WORDISH = re.compile(r"[^\W_]+(?:@+[^\W_]+)*")
+_HAS_LETTER = re.compile(_LETTER)
+_HAS_LEET = re.compile(r"[\d@]")
+# Numbers with a unit or ordinal ("5yo", "2nd", "10pm", "3yrs") are not leetspeak.
+_NUMBER_UNIT = re.compile(
+    r"\d+(?:st|nd|rd|th|s|x|k|am|pm|yo|yos|yro|y|yr|yrs|year|years|yearold|yearolds|m|mo|mos|mth|mths|month|months"
+    r"|w|wk|wks|week|weeks|d|day|days|h|hr|hrs|hour|hours|min|mins|sec|secs|km|kms|kg|kgs|g|lb|lbs|ml|l|cm|mm"
+    r"|ft|in|mph|kph|p|gb|mb)"
+)
+_LEET = str.maketrans("013457@", "oieasta")
+# A token is a word, or a sentence end (negation and phrases never reach across one).
+_TOKEN = re.compile(r"[^\W_]+|[.!?;\n]+")
+_RUN3 = re.compile(rf"({_LETTER})\1{{2,}}")
+_ALPHA = re.compile(r"[^\W\d_]+")
+
+BREAK = "."
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a message: ``forms`` holds every spelling it may match as (surface first), or is empty
+    for a sentence end (``brk``) or a word cut out as part of an idiom."""
+
+    forms: tuple[str, ...]
+    brk: bool = False
+
+
+def _deleet(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if not (_HAS_LETTER.search(word) and _HAS_LEET.search(word)):
+        return word
+    if _NUMBER_UNIT.fullmatch(word):
+        return word
+    return word.translate(_LEET)
+
+
+def basic_words(text: str) -> list[str]:
+    """Casefolded, straightened, de-leeted words of ``text`` without contractions or lemmas (for patterns)."""
+    s = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+    s = _INNER_APOSTROPHE.sub("", s)
+    s = _WORDISH.sub(_deleet, s)
+    return [t for t in _TOKEN.findall(s) if t[0] not in ".!?;\n"]
+
+
+class Normalizer:
+    """Turns a message into :class:`Token` s for one locale.
+
+    ``contractions`` maps a written form to its expansion: keys starting with an apostrophe are word endings
+    ("'ll" -> " will"), other keys are whole words ("can't" -> "can not", "im" -> "i am"). ``vocabulary`` is
+    the set of words the screen listens for; an unknown word close to one of them is read as that word.
+    """
+
+    def __init__(self, language: str, contractions: Mapping[str, str], vocabulary: Iterable[str]) -> None:
+        self.language = language
+        self._expand = {self._key(k): v.casefold() for k, v in contractions.items()}
+        words = sorted((k for k in self._expand if not k.startswith("'")), key=len, reverse=True)
+        endings = sorted((k for k in self._expand if k.startswith("'")), key=len, reverse=True)
+        alternatives = [rf"(?<![^\W_]){re.escape(w)}(?![^\W_])" for w in words]
+        alternatives += [rf"(?<=[^\W_]){re.escape(e)}(?![^\W_])" for e in endings]
+        self._contraction = re.compile("|".join(alternatives)) if alternatives else None
+        # Correction targets, bucketed by first letter: typos rarely change the first letter, and the
+        # buckets keep each lookup to a few dozen comparisons.
+        self._vocab: dict[str, list[str]] = {}
+        for word in sorted(set(vocabulary)):
+            if len(word) >= 4 and _ALPHA.fullmatch(word):
+                self._vocab.setdefault(word[0], []).append(word)
+        self._lemma = lru_cache(maxsize=65536)(self._lemma_uncached)
+        self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+
+    def _lemma_uncached(self, word: str) -> str:
+        lemma: str = simplemma.lemmatize(word, lang=self.language)
+        return lemma.casefold()
+
+    def _correct_uncached(self, word: str) -> str | None:
+        if len(word) < 3 or not _ALPHA.fullmatch(word) or simplemma.is_known(word, lang=self.language):
+            return None
+        choices = self._vocab.get(word[0])
+        if not choices:
+            return None
+        if len(word) == 3:
+            # Three letters: only a dropped letter ("kil"), never a swap, which would turn slang into words.
+            choices = [c for c in choices if len(c) == 4]
+        limit = 1 if len(word) < 7 else 2
+        found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
+        return found[0] if found is not None else None
+
+    def _open_contractions(self, text: str) -> str:
+        if self._contraction is None:
+            return text
+        return self._contraction.sub(lambda m: " " + self._expand[m.group(0)] + " ", text)
+
+    def words(self, text: str) -> list[str]:
+        """The normalised surface words and sentence ends of ``text``, before spelling and lemmas."""
+        s = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+        s = self._open_contractions(s)
+        s = _INNER_APOSTROPHE.sub("", s)
+        s = _WORDISH.sub(_deleet, s)
+        return _TOKEN.findall(s)
+
+    def forms(self, word: str) -> tuple[str, ...]:
+        """Every spelling a word may match as: itself, stretched letters squeezed, a correction, lemmas."""
+        out: dict[str, None] = {word: None}
+        if _RUN3.search(word):
+            out[_RUN3.sub(r"\1\1", word)] = None
+            out[_RUN3.sub(r"\1", word)] = None
+        for form in list(out):
+            fixed = self._correct(form)
+            if fixed is not None:
+                out[fixed] = None
+        for form in list(out):
+            out[self._lemma(form)] = None
+        return tuple(out)
+
+    def tokens(self, text: str) -> list[Token]:
+        out: list[Token] = []
+        for word in self.words(text):
+            if word[0] in ".!?;\n":
+                if out and not out[-1].brk:
+                    out.append(Token((), brk=True))
+            else:
+                out.append(Token(self.forms(word)))
+        return out
