@@ -310,6 +310,7 @@ class ScreenRule(_Strict):
     within: int | None = Field(default=None, ge=1, le=40)
     ordered: bool = False
     negation: Literal["block", "ignore"] = "block"
+    negation_reach: int | None = Field(default=None, ge=0, le=10)
     unless: tuple[str, ...] = ()
 
 
@@ -335,6 +336,7 @@ class SafetyFile(_Strict):
     negation_reach: int = Field(default=3, ge=0, le=10)
     about_child: tuple[str, ...] = Field(min_length=1)
     contractions: dict[str, str] = Field(default_factory=dict)
+    inflections: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     lexicon: dict[str, tuple[str, ...]] = Field(min_length=1)
     idioms: tuple[str, ...] = ()
     categories: tuple[ScreenCategory, ...] = Field(min_length=1)

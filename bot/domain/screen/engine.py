@@ -142,7 +142,7 @@ class Screener:
                         ordered=r.ordered,
                         block_negation=r.negation == "block",
                         unless=tuple(n if n in lexicon else "=" + n for n in r.unless),
-                        reach=safety.negation_reach,
+                        reach=safety.negation_reach if r.negation_reach is None else r.negation_reach,
                     )
                     for r in cat.rules
                 )
@@ -162,7 +162,7 @@ class Screener:
                     keywords.append((len(self._weights), seq))
                 self._weights.append((si, weight))
         self._keywords = PatternSet(keywords, gap=KEYWORD_GAP)
-        self.normalizer = Normalizer(safety.language, safety.contractions, vocabulary)
+        self.normalizer = Normalizer(safety.language, safety.contractions, vocabulary, safety.inflections)
 
     def _class_hits(self, tokens: list[Token]) -> ClassHits:
         hits: ClassHits = {}

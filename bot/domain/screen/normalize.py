@@ -54,6 +54,7 @@ _LEET = str.maketrans("013457@", "oieasta")
 _TOKEN = re.compile(r"[^\W_]+|[.!?;\n]+")
 _RUN3 = re.compile(rf"({_LETTER})\1{{2,}}")
 _ALPHA = re.compile(r"[^\W\d_]+")
+_NUMBER_WORD = re.compile(r"\d+([^\W\d_]+)")
 
 BREAK = "."
 
@@ -87,16 +88,28 @@ def basic_words(text: str) -> list[str]:
 class Normalizer:
     """Turns a message into :class:`Token` s for one locale.
 
-    ``contractions`` maps a written form to its expansion: keys starting with an apostrophe are word endings
-    ("'ll" -> " will"), other keys are whole words ("can't" -> "can not", "im" -> "i am"). ``vocabulary`` is
+    ``contractions`` maps a written form to its expansion: keys starting with "-" are word endings
+    ("-'ll" -> "will"), other keys are whole words ("can't" -> "can not", "im" -> "i am"). ``vocabulary`` is
     the set of words the screen listens for; an unknown word close to one of them is read as that word.
     """
 
-    def __init__(self, language: str, contractions: Mapping[str, str], vocabulary: Iterable[str]) -> None:
+    def __init__(
+        self,
+        language: str,
+        contractions: Mapping[str, str],
+        vocabulary: Iterable[str],
+        inflections: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         self.language = language
-        self._expand = {self._key(k): v.casefold() for k, v in contractions.items()}
-        words = sorted((k for k in self._expand if not k.startswith("'")), key=len, reverse=True)
-        endings = sorted((k for k in self._expand if k.startswith("'")), key=len, reverse=True)
+        # Suffix -> replacements, tried when the lemmatiser leaves a word alone ("ending" -> "end"); a stem
+        # counts only when it is a known word.
+        self._inflections = sorted(
+            ((suffix, tuple(repl)) for suffix, repl in (inflections or {}).items()), key=lambda sr: -len(sr[0])
+        )
+        # A key starting with "-" is a word ending ("-n't", "-'ll"); any other key is a whole word.
+        self._expand = {self._key(k.lstrip("-")): v.casefold() for k, v in contractions.items()}
+        endings = sorted({self._key(k[1:]) for k in contractions if k.startswith("-")}, key=len, reverse=True)
+        words = sorted((k for k in self._expand if k not in endings), key=len, reverse=True)
         alternatives = [rf"(?<![^\W_]){re.escape(w)}(?![^\W_])" for w in words]
         alternatives += [rf"(?<=[^\W_]){re.escape(e)}(?![^\W_])" for e in endings]
         self._contraction = re.compile("|".join(alternatives)) if alternatives else None
@@ -113,9 +126,16 @@ class Normalizer:
     def _key(text: str) -> str:
         return unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
 
-    def _lemma_uncached(self, word: str) -> str:
-        lemma: str = simplemma.lemmatize(word, lang=self.language)
-        return lemma.casefold()
+    def _lemma_uncached(self, word: str) -> tuple[str, ...]:
+        out = {simplemma.lemmatize(word, lang=self.language).casefold(): None}
+        for suffix, replacements in self._inflections:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                stem = word[: -len(suffix)]
+                for r in replacements:
+                    if simplemma.is_known(stem + r, lang=self.language):
+                        out[stem + r] = None
+                break
+        return tuple(out)
 
     def _correct_uncached(self, word: str) -> str | None:
         if len(word) < 3 or not _ALPHA.fullmatch(word) or simplemma.is_known(word, lang=self.language):
@@ -153,8 +173,13 @@ class Normalizer:
             fixed = self._correct(form)
             if fixed is not None:
                 out[fixed] = None
+        unit = _NUMBER_WORD.fullmatch(word)
+        if unit:
+            # "4yo", "15yr": the unit alone is a form too, so word classes can name it.
+            out[unit.group(1)] = None
         for form in list(out):
-            out[self._lemma(form)] = None
+            for lemma in self._lemma(form):
+                out[lemma] = None
         return tuple(out)
 
     def tokens(self, text: str) -> list[Token]:
