@@ -24,10 +24,10 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Library, load_library
 from bot.db.engine import create_engine, session_factory
-from bot.domain.matching import CrisisMatcher, SituationMatcher
 from bot.fsm_storage import SqlStorage
 from bot.handlers import build_router
-from bot.handlers.middlewares import CrisisMiddleware, PrivateOnlyMiddleware, WhoMiddleware
+from bot.handlers.middlewares import PrivateOnlyMiddleware, WhoMiddleware
+from bot.handlers.screening import ScreenMiddleware
 from bot.handlers.therapist import sync_commands
 from bot.sender import RateLimiter, Sender
 from bot.services.deliveries import DeliveryService
@@ -176,9 +176,9 @@ def build_app(
     private = PrivateOnlyMiddleware()
     dp.message.outer_middleware(private)
     dp.callback_query.outer_middleware(private)
-    assert library.safety is not None
-    crisis = CrisisMiddleware(CrisisMatcher(library.safety), resources_text(library, settings.safety_resources_file))
-    dp.message.outer_middleware(crisis)
+    assert library.screener is not None
+    resources = resources_text(library, settings.safety_resources_file)
+    dp.message.outer_middleware(ScreenMiddleware(library.screener, library, resources))
     who = WhoMiddleware(families)
     dp.message.middleware(who)
     dp.callback_query.middleware(who)
@@ -192,7 +192,7 @@ def build_app(
         deliveries=deliveries,
         sender=sender,
         therapists=therapists,
-        situations=SituationMatcher(library.situations.values()),
+        resources=resources,
     )
     scheduler = AsyncIOScheduler(timezone="UTC")
     return App(

@@ -12,10 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from bot.domain.screen import Screener
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -384,6 +387,7 @@ class Library:
     safety: SafetyFile | None = None
     situation_lexicon: dict[str, tuple[str, ...]] = field(default_factory=dict)
     distress: DistressContent | None = None
+    screener: Screener | None = None  # compiled from safety + situations at load
 
     def band(self, band_id: str) -> Band:
         for b in self.bands:
@@ -551,12 +555,13 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
         except ValidationError as exc:
             errors.extend(ContentError(_rel(safety_path, root), None, m) for m in _fmt_validation(exc))
 
+    screener: Screener | None = None
     if safety is not None:
         # Compiling the screen checks every pattern and class name against the lexicons.
         from bot.domain.screen import ScreenConfigError, Screener
 
         try:
-            Screener(safety, situations.values(), situation_lexicon)
+            screener = Screener(safety, situations.values(), situation_lexicon)
         except ScreenConfigError as exc:
             errors.append(ContentError(_rel(safety_path, root), None, str(exc)))
     if distress is None and card_files:
@@ -573,4 +578,5 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
         safety=safety,
         situation_lexicon=situation_lexicon,
         distress=distress,
+        screener=screener,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import account, common, help_now, members, onboarding, prompts, therapist
+from bot.handlers import account, common, help_now, members, onboarding, prompts, screening, therapist
 
 
 def _fresh(template: Router) -> Router:
@@ -22,6 +22,6 @@ def _fresh(template: Router) -> Router:
 def build_router() -> Router:
     root = Router(name="root")
     # Order matters: flows that wait for typed text come before the catch-all fallback.
-    for module in (members, onboarding, therapist, prompts, account, help_now, common):
+    for module in (members, onboarding, therapist, prompts, account, help_now, screening, common):
         root.include_router(_fresh(module.router))
     return root

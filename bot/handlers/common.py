@@ -9,8 +9,8 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import texts as T
 from bot.content import Library
-from bot.domain.matching import SituationMatcher
-from bot.handlers.help_now import offer_card
+from bot.domain.screen import Screen
+from bot.handlers.help_now import ask_closest, offer_card
 from bot.handlers.util import MAX_INPUT
 from bot.services.families import FamilyService, Who
 
@@ -30,15 +30,22 @@ async def privacy_cmd(message: Message) -> None:
 
 @router.message(F.text)
 async def fallback_text(
-    message: Message, who: Who | None, families: FamilyService, library: Library, situations: SituationMatcher
+    message: Message, who: Who | None, families: FamilyService, library: Library, screen: Screen | None = None
 ) -> None:
+    """Text outside any flow: a hard moment gets its card, other talk about a child gets "which is closest?",
+    and only what is neither gets the menu. (Crisis and distress never get here: see handlers/screening.py.)"""
     text = message.text or ""
     if len(text) > MAX_INPUT:
         await message.answer(T.TEXT_TOO_LONG)
         return
-    if not text.startswith("/") and (found := [s for s in situations.match(text) if s in library.situations]):
-        await offer_card(message, found, who, families, library)
-        return
+    if not text.startswith("/") and screen is not None:
+        found = [s for s in screen.situations if s in library.situations]
+        if found:
+            await offer_card(message, found, who, families, library)
+            return
+        if screen.about_child:
+            await ask_closest(message, library)
+            return
     await message.answer(T.FALLBACK)
 
 

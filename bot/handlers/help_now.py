@@ -1,14 +1,18 @@
-"""Help in the moment: /help_now lists the situation cards; free text that names a situation offers its card."""
+"""Help in the moment: /help_now lists the situation cards (or, with words after it, offers the matching card);
+free text that describes a hard moment offers its card; text about a child that matches nothing asks which
+situation is closest."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.enums import ParseMode
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import keyboards as K
 from bot.content import Library
+from bot.domain.screen import Screen
+from bot.handlers.screening import SituationCb
 from bot.handlers.util import cb_message
 from bot.render import fit, h
 from bot.services.families import FamilyService, Who
@@ -48,12 +52,21 @@ def render_cards(library: Library, situation: str, targets: list[tuple[str, str 
 
 def situations_keyboard(library: Library) -> InlineKeyboardMarkup:
     items = list(library.situations.values())
-    rows = [[K.b(s.title, f"hn:{s.id}") for s in items[i : i + 2]] for i in range(0, len(items), 2)]
+    rows = [[K.b(s.title, SituationCb(id=s.id).pack()) for s in items[i : i + 2]] for i in range(0, len(items), 2)]
     return K.kb(*rows)
 
 
+CLOSEST = "🧭 That sounds hard. Which of these is closest? You'll get a few short steps for it."
+
+
 @router.message(Command("help_now"))
-async def help_now(message: Message, library: Library) -> None:
+async def help_now(
+    message: Message, who: Who | None, families: FamilyService, library: Library, screen: Screen | None = None
+) -> None:
+    found = [s for s in (screen.situations if screen else ()) if s in library.situations]
+    if found:
+        await offer_card(message, found, who, families, library)
+        return
     await message.answer(
         "🧭 <b>Help in the moment.</b> Pick what's happening — you'll get a few short steps.",
         parse_mode=HTML,
@@ -61,9 +74,16 @@ async def help_now(message: Message, library: Library) -> None:
     )
 
 
-@router.callback_query(F.data.startswith("hn:"))
-async def help_card(query: CallbackQuery, who: Who | None, families: FamilyService, library: Library) -> None:
-    situation = (query.data or "")[3:]
+async def ask_closest(message: Message, library: Library) -> None:
+    """Text about a child that names no situation: let the parent pick, never the command menu."""
+    await message.answer(CLOSEST, reply_markup=situations_keyboard(library))
+
+
+@router.callback_query(SituationCb.filter())
+async def help_card(
+    query: CallbackQuery, callback_data: SituationCb, who: Who | None, families: FamilyService, library: Library
+) -> None:
+    situation = callback_data.id
     msg = cb_message(query)
     if situation not in library.situations or msg is None:
         await query.answer("This button has expired. Try /help_now.")
@@ -80,6 +100,6 @@ async def offer_card(
     text = "It sounds like a hard moment. Here's something short that may help.\n\n" + render_cards(
         library, found[0], targets
     )
-    others = [s for s in found[1:] if s in library.situations]
-    markup = K.kb(*[[K.b(library.situations[s].title, f"hn:{s}")] for s in others]) if others else None
+    others = [s for s in found[1:3] if s in library.situations]
+    markup = K.kb(*[[K.b(library.situations[s].title, SituationCb(id=s).pack())] for s in others]) if others else None
     await message.answer(fit(text), parse_mode=HTML, reply_markup=markup)

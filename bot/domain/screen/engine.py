@@ -205,7 +205,9 @@ class Screener:
             si, weight = self._weights[owner]
             score[si] = score.get(si, 0) + weight
             first.setdefault(si, start)
-        ranked = sorted((si for si, s in score.items() if s >= SITUATION_THRESHOLD), key=lambda si: (-score[si], first[si]))
+        ranked = sorted(
+            (si for si, s in score.items() if s >= SITUATION_THRESHOLD), key=lambda si: (-score[si], first[si])
+        )
         return tuple(self._situation_ids[si] for si in ranked)
 
     def screen(self, text: str) -> Screen:
@@ -223,6 +225,24 @@ class Screener:
         if distress:
             return Screen("distress", distress, False, situations, about_child)
         return Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))
+
+    def fired(self, text: str) -> list[str]:
+        """Which crisis and distress rules fire, as "category: rule #n" (for whoever edits the rules)."""
+        tokens = self.normalizer.tokens(text)
+        cut = self._cut_idioms(tokens)
+        out: list[str] = []
+        for cats, phrases, toks in (
+            (self._crisis, self._crisis_phrases, cut),
+            (self._distress, self._distress_phrases, tokens),
+        ):
+            hits = self._class_hits(toks)
+            by_class = spans(hits)
+            phrase_hits = {owner for owner, _s, _e in phrases.find(toks, hits)}
+            for i, cat in enumerate(cats):
+                if i in phrase_hits:
+                    out.append(f"{cat.id}: phrases")
+                out.extend(f"{cat.id}: rule #{n + 1}" for n, rule in enumerate(cat.rules) if rule.test(toks, by_class))
+        return out
 
     def explain(self, text: str) -> dict[str, list[str]]:
         """Which word classes fired where (for whoever edits the rules; never logged)."""
