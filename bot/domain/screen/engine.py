@@ -20,6 +20,7 @@ FEAR_FOR_CHILD = "fear_of_harming_child"
 Level = Literal["crisis", "distress", "hard", "none"]
 # A situation is offered from this score up: one plain keyword (3) or two weak clues (1 + 1).
 SITUATION_THRESHOLD = 2
+_CUT = Token(())  # a word cut out as part of an idiom
 KEYWORD_GAP = 2
 
 
@@ -179,7 +180,20 @@ class Screener:
         out = list(tokens)
         for _owner, start, end in found:
             for i in range(start, end):
-                out[i] = Token(())
+                out[i] = _CUT
+        return out
+
+    @staticmethod
+    def _without_cut(hits: ClassHits, cut: list[Token]) -> ClassHits:
+        """The class hits that touch no cut word: what matching the cut tokens afresh would find."""
+        gone = {i for i, t in enumerate(cut) if t is _CUT}
+        out: ClassHits = {}
+        for name, by_start in hits.items():
+            kept = {s: ends for s, ends in by_start.items() if s not in gone}
+            kept = {s: [e for e in ends if gone.isdisjoint(range(s, e))] for s, ends in kept.items()}
+            kept = {s: ends for s, ends in kept.items() if ends}
+            if kept:
+                out[name] = kept
         return out
 
     @staticmethod
@@ -199,12 +213,12 @@ class Screener:
         score: dict[int, int] = {}
         first: dict[int, int] = {}
         for owner, start, _end in self._keywords.find(tokens, hits):
+            si, weight = self._weights[owner]
+            first[si] = min(start, first.get(si, start))
             if owner in seen:
                 continue
             seen.add(owner)
-            si, weight = self._weights[owner]
             score[si] = score.get(si, 0) + weight
-            first.setdefault(si, start)
         ranked = sorted(
             (si for si, s in score.items() if s >= SITUATION_THRESHOLD), key=lambda si: (-score[si], first[si])
         )
@@ -215,7 +229,7 @@ class Screener:
         hits = self._class_hits(tokens)
         # Idioms are cut for the crisis rules only: "dead on my feet" is still exhaustion.
         cut = self._cut_idioms(tokens)
-        cut_hits = hits if cut is tokens else self._class_hits(cut)
+        cut_hits = hits if cut is tokens else self._without_cut(hits, cut)
         about_child = any(name in hits for name in self._about_child)
         crisis = self._categories(self._crisis, self._crisis_phrases, cut, cut_hits)
         situations = self._situations(tokens, hits)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import simplemma
 from rapidfuzz import process
@@ -55,17 +55,20 @@ _TOKEN = re.compile(r"[^\W_]+|[.!?;\n]+")
 _RUN3 = re.compile(rf"({_LETTER})\1{{2,}}")
 _ALPHA = re.compile(r"[^\W\d_]+")
 _NUMBER_WORD = re.compile(r"\d+([^\W\d_]+)")
+_TOKEN_APOS = re.compile(r"[^\W_]+(?:'+[^\W_]+)*|[.!?;\n]+")
 
 BREAK = "."
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word of a message: ``forms`` holds every spelling it may match as (surface first), or is empty
     for a sentence end (``brk``) or a word cut out as part of an idiom."""
 
     forms: tuple[str, ...]
     brk: bool = False
+
+
+_BREAK_TOKEN = Token((), True)
 
 
 def _deleet(match: re.Match[str]) -> str:
@@ -107,12 +110,11 @@ class Normalizer:
             ((suffix, tuple(repl)) for suffix, repl in (inflections or {}).items()), key=lambda sr: -len(sr[0])
         )
         # A key starting with "-" is a word ending ("-n't", "-'ll"); any other key is a whole word.
-        self._expand = {self._key(k.lstrip("-")): v.casefold() for k, v in contractions.items()}
-        endings = sorted({self._key(k[1:]) for k in contractions if k.startswith("-")}, key=len, reverse=True)
-        words = sorted((k for k in self._expand if k not in endings), key=len, reverse=True)
-        alternatives = [rf"(?<![^\W_]){re.escape(w)}(?![^\W_])" for w in words]
-        alternatives += [rf"(?<=[^\W_]){re.escape(e)}(?![^\W_])" for e in endings]
-        self._contraction = re.compile("|".join(alternatives)) if alternatives else None
+        self._whole = {self._key(k): v.casefold() for k, v in contractions.items() if not k.startswith("-")}
+        self._endings = sorted(
+            ((self._key(k[1:]), v.casefold()) for k, v in contractions.items() if k.startswith("-")),
+            key=lambda kv: -len(kv[0]),
+        )
         # Correction targets, bucketed by first letter: typos rarely change the first letter, and the
         # buckets keep each lookup to a few dozen comparisons.
         self._vocab: dict[str, list[str]] = {}
@@ -121,6 +123,8 @@ class Normalizer:
                 self._vocab.setdefault(word[0], []).append(word)
         self._lemma = lru_cache(maxsize=65536)(self._lemma_uncached)
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
+        self.forms = lru_cache(maxsize=65536)(self._forms)  # type: ignore[method-assign]
+        self._cached_token = lru_cache(maxsize=65536)(self._token)
 
     @staticmethod
     def _key(text: str) -> str:
@@ -150,21 +154,40 @@ class Normalizer:
         found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
         return found[0] if found is not None else None
 
-    def _open_contractions(self, text: str) -> str:
-        if self._contraction is None:
-            return text
-        return self._contraction.sub(lambda m: " " + self._expand[m.group(0)] + " ", text)
+    def _expand(self, word: str) -> list[str]:
+        """A word with its contraction opened ("isn't" -> "is not", "dont" -> "do not"), apostrophes dropped."""
+        whole = self._whole.get(word)
+        if whole is not None:
+            return whole.split()
+        if "'" in word:
+            for ending, expansion in self._endings:
+                if word.endswith(ending) and len(word) > len(ending):
+                    return [word[: -len(ending)].replace("'", ""), *expansion.split()]
+            word = word.replace("'", "")
+            whole = self._whole.get(word)
+            if whole is not None:
+                return whole.split()
+        return [word]
 
     def words(self, text: str) -> list[str]:
         """The normalised surface words and sentence ends of ``text``, before spelling and lemmas."""
         s = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
-        s = self._open_contractions(s)
-        s = _INNER_APOSTROPHE.sub("", s)
-        s = _WORDISH.sub(_deleet, s)
-        return _TOKEN.findall(s)
+        if _HAS_LEET.search(s):
+            s = _WORDISH.sub(_deleet, s)
+        out: list[str] = []
+        whole = self._whole
+        for tok in _TOKEN_APOS.findall(s):
+            if tok[0] in ".!?;\n" or (tok not in whole and "'" not in tok):
+                out.append(tok)
+            else:
+                out.extend(self._expand(tok))
+        return out
 
     def forms(self, word: str) -> tuple[str, ...]:
         """Every spelling a word may match as: itself, stretched letters squeezed, a correction, lemmas."""
+        return self._forms(word)
+
+    def _forms(self, word: str) -> tuple[str, ...]:
         out: dict[str, None] = {word: None}
         if _RUN3.search(word):
             out[_RUN3.sub(r"\1\1", word)] = None
@@ -182,12 +205,16 @@ class Normalizer:
                 out[lemma] = None
         return tuple(out)
 
+    def _token(self, word: str) -> Token:
+        return Token(self.forms(word))
+
     def tokens(self, text: str) -> list[Token]:
         out: list[Token] = []
+        token = self._cached_token
         for word in self.words(text):
             if word[0] in ".!?;\n":
                 if out and not out[-1].brk:
-                    out.append(Token((), brk=True))
+                    out.append(_BREAK_TOKEN)
             else:
-                out.append(Token(self.forms(word)))
+                out.append(token(word))
         return out

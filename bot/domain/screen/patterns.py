@@ -77,19 +77,30 @@ class PatternSet:
     def __init__(self, patterns: Iterable[tuple[int, tuple[Elem, ...]]], gap: int = 0) -> None:
         self.gap = gap
         self._exact: dict[str, list[tuple[int, tuple[Elem, ...]]]] = {}
+        # Patterns starting with two plain words are indexed by the pair: most multiword entries begin with a
+        # common word ("i", "my", "not"), and the pair rules nearly all of them out with one probe.
+        self._pairs: dict[tuple[str, str], list[tuple[int, tuple[Elem, ...]]]] = {}
         self._prefix: dict[str, list[tuple[str, int, tuple[Elem, ...]]]] = {}
         self._by_class: dict[str, list[tuple[int, tuple[Elem, ...]]]] = {}
+        # Class-first patterns whose second element is a plain word: class -> word -> patterns.
+        self._class_pairs: dict[str, dict[str, list[tuple[int, tuple[Elem, ...]]]]] = {}
         for owner, elems in patterns:
             first = elems[0]
-            if first.kind == "w":
+            if first.kind == "w" and len(elems) > 1 and elems[1].kind == "w":
+                self._pairs.setdefault((first.text, elems[1].text), []).append((owner, elems))
+            elif first.kind == "w":
                 self._exact.setdefault(first.text, []).append((owner, elems))
             elif first.kind == "p":
                 self._prefix.setdefault(first.text[:3], []).append((first.text, owner, elems))
+            elif len(elems) > 1 and elems[1].kind == "w":
+                self._class_pairs.setdefault(first.text, {}).setdefault(elems[1].text, []).append((owner, elems))
             else:
                 self._by_class.setdefault(first.text, []).append((owner, elems))
+        self._pair_firsts = frozenset(a for a, _b in self._pairs)
+        self._starts = frozenset(self._exact) | self._pair_firsts
 
     def classes_used(self) -> set[str]:
-        return set(self._by_class)
+        return set(self._by_class) | set(self._class_pairs)
 
     def _rest(self, elems: tuple[Elem, ...], k: int, pos: int, tokens: Sequence[Token], hits: ClassHits) -> int:
         if k == len(elems):
@@ -110,22 +121,50 @@ class PatternSet:
         return -1
 
     def find(self, tokens: Sequence[Token], hits: ClassHits | None = None) -> list[tuple[int, int, int]]:
-        """Every match as ``(owner, start, end)``; one per owner, start and end."""
+        """Every match as ``(owner, start, end)``, in no particular order; one per owner, start and end."""
         hits = hits or {}
         out: set[tuple[int, int, int]] = set()
+        n = len(tokens)
+        pairs, exact, starts, pair_firsts = self._pairs, self._exact, self._starts, self._pair_firsts
+        prefix = self._prefix
         for start, token in enumerate(tokens):
-            if _barrier(token):
+            forms = token.forms
+            if not forms:
                 continue
-            for form in token.forms:
-                for owner, elems in self._exact.get(form, ()):
-                    end = self._rest(elems, 1, start + 1, tokens, hits)
-                    if end >= 0:
-                        out.add((owner, start, end))
-                for stem, owner, elems in self._prefix.get(form[:3], ()):
-                    if form.startswith(stem):
-                        end = self._rest(elems, 1, start + 1, tokens, hits)
+            for form in forms:
+                if form in starts:
+                    if form in pair_firsts:
+                        for nxt in range(start + 1, min(start + 2 + self.gap, n)):
+                            following = tokens[nxt].forms
+                            if not following:
+                                break
+                            for second in following:
+                                for owner, elems in pairs.get((form, second), ()):
+                                    end = nxt + 1 if len(elems) == 2 else self._rest(elems, 2, nxt + 1, tokens, hits)
+                                    if end >= 0:
+                                        out.add((owner, start, end))
+                    for owner, elems in exact.get(form, ()):
+                        end = start + 1 if len(elems) == 1 else self._rest(elems, 1, start + 1, tokens, hits)
                         if end >= 0:
                             out.add((owner, start, end))
+                if prefix:
+                    for stem, owner, elems in prefix.get(form[:3], ()):
+                        if form.startswith(stem):
+                            end = self._rest(elems, 1, start + 1, tokens, hits)
+                            if end >= 0:
+                                out.add((owner, start, end))
+        for name, by_word in self._class_pairs.items():
+            for start, ends in hits.get(name, {}).items():
+                for first_end in ends:
+                    for nxt in range(first_end, min(first_end + 1 + self.gap, n)):
+                        following = tokens[nxt].forms
+                        if not following:
+                            break
+                        for second in following:
+                            for owner, elems in by_word.get(second, ()):
+                                end = nxt + 1 if len(elems) == 2 else self._rest(elems, 2, nxt + 1, tokens, hits)
+                                if end >= 0:
+                                    out.add((owner, start, end))
         for name, entries in self._by_class.items():
             for start, ends in hits.get(name, {}).items():
                 for first_end in ends:
@@ -133,4 +172,4 @@ class PatternSet:
                         end = self._rest(elems, 1, first_end, tokens, hits)
                         if end >= 0:
                             out.add((owner, start, end))
-        return sorted(out, key=lambda m: (m[1], m[0], m[2]))
+        return list(out)
