@@ -340,6 +340,7 @@ class SafetyFile(_Strict):
     about_child: tuple[str, ...] = Field(min_length=1)
     contractions: dict[str, str] = Field(default_factory=dict)
     inflections: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    clause_words: tuple[str, ...] = ()
     lexicon: dict[str, tuple[str, ...]] = Field(min_length=1)
     idioms: tuple[str, ...] = ()
     categories: tuple[ScreenCategory, ...] = Field(min_length=1)

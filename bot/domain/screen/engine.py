@@ -81,7 +81,7 @@ class Screener:
 
         def parse(pattern: str, where: str) -> list[tuple[Elem, ...]]:
             try:
-                seqs = parse_pattern(pattern, lambda t: [w for w in parser.words(t) if w[0] not in ".!?;\n"])
+                seqs = parse_pattern(pattern, lambda t: [w for w in parser.words(t) if w[0] not in ".!?;\n,"])
             except PatternError as exc:
                 raise ScreenConfigError(f"{where}: {exc}") from None
             for seq in seqs:
@@ -163,7 +163,9 @@ class Screener:
                     keywords.append((len(self._weights), seq))
                 self._weights.append((si, weight))
         self._keywords = PatternSet(keywords, gap=KEYWORD_GAP)
-        self.normalizer = Normalizer(safety.language, safety.contractions, vocabulary, safety.inflections)
+        self.normalizer = Normalizer(
+            safety.language, safety.contractions, vocabulary, safety.inflections, safety.clause_words
+        )
 
     def _class_hits(self, tokens: list[Token]) -> ClassHits:
         hits: ClassHits = {}

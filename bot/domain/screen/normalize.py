@@ -55,7 +55,7 @@ _TOKEN = re.compile(r"[^\W_]+|[.!?;\n]+")
 _RUN3 = re.compile(rf"({_LETTER})\1{{2,}}")
 _ALPHA = re.compile(r"[^\W\d_]+")
 _NUMBER_WORD = re.compile(r"\d+([^\W\d_]+)")
-_TOKEN_APOS = re.compile(r"[^\W_]+(?:'+[^\W_]+)*|[.!?;\n]+")
+_TOKEN_APOS = re.compile(r"[^\W_]+(?:'+[^\W_]+)*|[.!?;\n]+|,")
 
 BREAK = "."
 
@@ -66,9 +66,11 @@ class Token(NamedTuple):
 
     forms: tuple[str, ...]
     brk: bool = False
+    clause: bool = False  # a comma or a clause word ("but"): negation does not reach back across it
 
 
 _BREAK_TOKEN = Token((), True)
+_COMMA_TOKEN = Token((",",), clause=True)
 
 
 def _deleet(match: re.Match[str]) -> str:
@@ -102,8 +104,10 @@ class Normalizer:
         contractions: Mapping[str, str],
         vocabulary: Iterable[str],
         inflections: Mapping[str, Iterable[str]] | None = None,
+        clause_words: Iterable[str] = (),
     ) -> None:
         self.language = language
+        self._clause_words = frozenset(clause_words)
         # Suffix -> replacements, tried when the lemmatiser leaves a word alone ("ending" -> "end"); a stem
         # counts only when it is a known word.
         self._inflections = sorted(
@@ -177,7 +181,7 @@ class Normalizer:
         out: list[str] = []
         whole = self._whole
         for tok in _TOKEN_APOS.findall(s):
-            if tok[0] in ".!?;\n" or (tok not in whole and "'" not in tok):
+            if tok[0] in ".!?;\n," or (tok not in whole and "'" not in tok):
                 out.append(tok)
             else:
                 out.extend(self._expand(tok))
@@ -206,13 +210,15 @@ class Normalizer:
         return tuple(out)
 
     def _token(self, word: str) -> Token:
-        return Token(self.forms(word))
+        return Token(self.forms(word), clause=word in self._clause_words)
 
     def tokens(self, text: str) -> list[Token]:
         out: list[Token] = []
         token = self._cached_token
         for word in self.words(text):
-            if word[0] in ".!?;\n":
+            if word == ",":
+                out.append(_COMMA_TOKEN)
+            elif word[0] in ".!?;\n":
                 if out and not out[-1].brk:
                     out.append(_BREAK_TOKEN)
             else:

@@ -32,7 +32,7 @@ class Elem:
             return self.text in forms
         if self.kind == "p":
             return any(f.startswith(self.text) for f in forms)
-        return self.kind == "*"
+        return self.kind == "*" and forms[0] != ","  # one word, never a comma
 
 
 def parse_pattern(pattern: str, words: Callable[[str], list[str]]) -> list[tuple[Elem, ...]]:

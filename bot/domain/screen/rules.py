@@ -35,7 +35,7 @@ class Rule:
         start, end = min(s for s, _e in parts), max(e for _s, e in parts)
         if self.block_negation:
             lo = start
-            while lo > 0 and start - lo < self.reach and not tokens[lo - 1].brk:
+            while lo > 0 and start - lo < self.reach and not tokens[lo - 1].brk and not tokens[lo - 1].clause:
                 lo -= 1
             for s, _e in hits.get(NEGATION, ()):
                 if lo <= s < end and not any(ps <= s < pe for ps, pe in parts):
