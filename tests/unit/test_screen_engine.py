@@ -75,7 +75,7 @@ def small() -> Screener:
 def test_normaliser_opens_contractions_before_dropping_apostrophes() -> None:
     n = Normalizer("en", {"-n't": "not", "-'ll": "will", "can't": "can not", "im": "i am"}, ())
     words = n.words("I can\u2019t, she won't. I'll, im ok")
-    assert words == ["i", "can", "not", "she", "wo", "not", ".", "i", "will", "i", "am", "ok"]
+    assert words == ["i", "can", "not", ",", "she", "wo", "not", ".", "i", "will", ",", "i", "am", "ok"]
     assert n.words("k1ll m3 selfh@rm 5yo") == ["kill", "me", "selfharm", "5yo"]
 
 
@@ -86,6 +86,13 @@ def test_forms_cover_stretched_letters_lemmas_typos_and_units(small: Screener) -
     assert "strangle" in forms("stangle")  # an unknown word close to a word the rules use
     assert forms("hat") == ("hat",)  # a known word is never "corrected"
     assert "yo" in forms("4yo")
+
+
+def test_negation_stops_at_a_comma_or_a_clause_word() -> None:
+    screener = tiny(clause_words=["but"])
+    assert screener.screen("No, I want to die").crisis
+    assert screener.screen("not sure but i want to die").crisis
+    assert not screener.screen("i do not want to die").crisis
 
 
 def test_ordered_rule_negation_and_sentence_breaks(small: Screener) -> None:
