@@ -189,11 +189,17 @@ class Screener:
     def _without_cut(hits: ClassHits, cut: list[Token]) -> ClassHits:
         """The class hits that touch no cut word: what matching the cut tokens afresh would find."""
         gone = {i for i, t in enumerate(cut) if t is _CUT}
+        lo, hi = min(gone), max(gone)
         out: ClassHits = {}
         for name, by_start in hits.items():
-            kept = {s: ends for s, ends in by_start.items() if s not in gone}
-            kept = {s: [e for e in ends if gone.isdisjoint(range(s, e))] for s, ends in kept.items()}
-            kept = {s: ends for s, ends in kept.items() if ends}
+            kept: dict[int, list[int]] = {}
+            for s, ends in by_start.items():
+                if s > hi or max(ends) <= lo:
+                    kept[s] = ends
+                elif s not in gone:
+                    still = [e for e in ends if gone.isdisjoint(range(s, e))]
+                    if still:
+                        kept[s] = still
             if kept:
                 out[name] = kept
         return out

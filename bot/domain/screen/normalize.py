@@ -43,6 +43,8 @@ _INNER_APOSTROPHE = re.compile(rf"(?<=[^\W_])'+(?={_LETTER})")
 _WORDISH = re.compile(r"[^\W_]+(?:@+[^\W_]+)*")
 _HAS_LETTER = re.compile(_LETTER)
 _HAS_LEET = re.compile(r"[\d@]")
+# Only words with a digit or an inner '@' can be leetspeak; the rest are left alone without a call.
+_MIXED = re.compile(r"[^\W_]*\d[^\W_]*(?:@+[^\W_]+)*|[^\W_]+(?:@+[^\W_]+)+")
 # Numbers with a unit or ordinal ("5yo", "2nd", "10pm", "3yrs") are not leetspeak.
 _NUMBER_UNIT = re.compile(
     r"\d+(?:st|nd|rd|th|s|x|k|am|pm|yo|yos|yro|y|yr|yrs|year|years|yearold|yearolds|m|mo|mos|mth|mths|month|months"
@@ -177,7 +179,7 @@ class Normalizer:
         """The normalised surface words and sentence ends of ``text``, before spelling and lemmas."""
         s = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
         if _HAS_LEET.search(s):
-            s = _WORDISH.sub(_deleet, s)
+            s = _MIXED.sub(_deleet, s)
         out: list[str] = []
         whole = self._whole
         for tok in _TOKEN_APOS.findall(s):

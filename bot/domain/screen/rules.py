@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,17 @@ Hits = dict[str, list[tuple[int, int]]]
 
 def spans(hits: ClassHits) -> Hits:
     return {name: sorted((s, e) for s, ends in by_start.items() for e in ends) for name, by_start in hits.items()}
+
+
+def _nearest(options: list[tuple[int, int]], start: int) -> tuple[int, int]:
+    """The span in a start-sorted list whose start is closest to ``start``."""
+    i = bisect_left(options, (start, -1))
+    if i == 0:
+        return options[0]
+    if i == len(options):
+        return options[-1]
+    before, after = options[i - 1], options[i]
+    return before if start - before[0] <= after[0] - start else after
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +82,7 @@ class Rule:
             parts = [(a_start, a_end)]
             for i, options in enumerate(found):
                 if i != anchor:
-                    parts.append(min(options, key=lambda se: abs(se[0] - a_start)))
+                    parts.append(_nearest(options, a_start))
             lo, hi = min(s for s, _e in parts), max(e for _s, e in parts)
             if hi - lo <= self.within and self._clear(parts, tokens, hits):
                 return True
