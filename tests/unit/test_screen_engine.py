@@ -245,3 +245,19 @@ def test_everyday_and_hard_moments_are_not_a_crisis(text: str) -> None:
 def test_distress_shapes(text: str, kind: str) -> None:
     result = level(text)
     assert result.level == "distress" and kind in result.categories, (text, result)
+
+
+def test_a_cards_file_may_not_reuse_a_safety_class_name(small: Screener) -> None:
+    safety = SafetyFile.model_validate(
+        {
+            "language": "en",
+            "about_child": ["child"],
+            "lexicon": {"negation": ["not"], "child": ["son"]},
+            "categories": [{"id": "ideation", "label": "x", "covers": "xxxxxxxxxx", "phrases": ["q"]}],
+            "resources": "Call your local emergency number now.",
+            "fear_step": "Put your child down somewhere safe and step out.",
+        }
+    )
+    with pytest.raises(ScreenConfigError, match="defined in the safety file and in a cards file"):
+        Screener(safety, [], {"child": ("kid",)})
+    assert Screener(safety, [], {"s_child": ("kid", "<child>")}).screen("my kid").about_child is False

@@ -72,7 +72,13 @@ class Screener:
     ) -> None:
         lexicon: dict[str, tuple[str, ...]] = dict(safety.lexicon)
         for name, entries in (situation_lexicon or {}).items():
-            lexicon[name] = lexicon.get(name, ()) + tuple(entries)
+            if name in safety.lexicon:
+                # Merging would change what the crisis rules hear without anyone editing the safety file.
+                raise ScreenConfigError(
+                    f"word class {name!r} is defined in the safety file and in a cards file; rename one "
+                    "(a cards file can use the safety class as <" + name + ">)"
+                )
+            lexicon[name] = tuple(entries)
         if NEGATION not in lexicon:
             raise ScreenConfigError(f"the lexicon needs a class named {NEGATION!r}")
         self._about_child = safety.about_child
