@@ -428,6 +428,25 @@ def _read_yaml(path: Path, root: Path, errors: list[ContentError]) -> Any:
     return None
 
 
+def _merge_safety(base: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Adds an extra safety file to the main one: word classes and idioms are joined, and a category's
+    phrases and rules are appended to the category of the same id (a new id is added as it is)."""
+    lexicon = base.setdefault("lexicon", {})
+    for name, entries in (extra.get("lexicon") or {}).items():
+        lexicon[name] = [*(lexicon.get(name) or []), *entries]
+    base["idioms"] = [*(base.get("idioms") or []), *(extra.get("idioms") or [])]
+    for key in ("categories", "distress"):
+        mine = base.setdefault(key, [])
+        by_id = {c.get("id"): c for c in mine if isinstance(c, dict)}
+        for cat in extra.get(key) or []:
+            target = by_id.get(cat.get("id"))
+            if target is None:
+                mine.append(cat)
+                continue
+            for field_name in ("phrases", "rules"):
+                target[field_name] = [*(target.get(field_name) or []), *(cat.get(field_name) or [])]
+
+
 def _rel(path: Path, root: Path) -> str:
     return str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
 
@@ -550,6 +569,13 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
     safety: SafetyFile | None = None
     safety_path = root / "safety" / f"{locale}.yaml"
     raw = _read_yaml(safety_path, root, errors)
+    if isinstance(raw, dict):
+        # Further rule files (`<locale>.<topic>.yaml`) add classes, idioms and rules to the main file, so a
+        # safeguarding lead can keep a topic's rules together without editing one long file.
+        for extra_path in sorted((root / "safety").glob(f"{locale}.*.yaml")):
+            extra = _read_yaml(extra_path, root, errors)
+            if isinstance(extra, dict):
+                _merge_safety(raw, extra)
     if raw is not None:
         try:
             safety = SafetyFile.model_validate(raw)
