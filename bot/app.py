@@ -30,10 +30,10 @@ from bot.delivery.sender import Sender
 from bot.delivery.session import LimiterMiddleware
 from bot.delivery.stale import LateAnswerMiddleware, on_stale_error, stale_filter
 from bot.domain import places
-from bot.domain.matching import CrisisMatcher, SituationMatcher
 from bot.fsm_storage import build_storage
 from bot.handlers import build_router
-from bot.handlers.middlewares import CrisisMiddleware, PrivateOnlyMiddleware, WhoMiddleware
+from bot.handlers.middlewares import PrivateOnlyMiddleware, WhoMiddleware
+from bot.handlers.screening import ScreenMiddleware
 from bot.handlers.therapist import sync_commands
 from bot.render_therapist import digest_text, quiet_alert_text
 from bot.runmodes import Runtime, run_polling, run_webhook
@@ -197,9 +197,9 @@ def build_app(
     private = PrivateOnlyMiddleware()
     dp.message.outer_middleware(private)
     dp.callback_query.outer_middleware(private)
-    assert library.safety is not None
-    crisis = CrisisMiddleware(CrisisMatcher(library.safety), resources_text(library, settings.safety_resources_file))
-    dp.message.outer_middleware(crisis)
+    assert library.screener is not None
+    resources = resources_text(library, settings.safety_resources_file)
+    dp.message.outer_middleware(ScreenMiddleware(library.screener, library, resources))
     who = WhoMiddleware(families)
     # Outer, so access filters (bot.handlers.util.Ready) can see who is talking before a handler is chosen.
     dp.message.outer_middleware(who)
@@ -215,9 +215,9 @@ def build_app(
         deliveries=deliveries,
         sender=sender,
         therapists=therapists,
-        situations=SituationMatcher(library.situations.values()),
         household=HouseholdService(sessions, clock),
         tips=load_tips(settings.content_dir),
+        resources=resources,
     )
     scheduler = AsyncIOScheduler(timezone="UTC")
     return App(

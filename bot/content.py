@@ -12,10 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from bot.domain.screen import Screener
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -83,7 +86,7 @@ class Anchor(StrEnum):
     anytime = "anytime"
 
 
-# Situation tags; the first nine are the help-card situations.
+# Situation tags, all of them help-card situations; the first nine are the original ones (prompts use them).
 SITUATIONS = (
     "tantrum",
     "hitting",
@@ -94,6 +97,21 @@ SITUATIONS = (
     "door_silence",
     "friendship",
     "disappointment",
+    "biting",
+    "sibling_jealousy",
+    "bedtime",
+    "fears",
+    "separation",
+    "school_refusal",
+    "homework",
+    "phone_night",
+    "friendship_loss",
+    "lying",
+    "grief",
+    "parent_anger",
+    "defiance",
+    "mealtime",
+    "big_change",
 )
 TAGS = frozenset(
     SITUATIONS
@@ -266,7 +284,14 @@ class Card(_Strict):
 class Situation(_Strict):
     id: str
     title: str
-    keywords: tuple[str, ...] = Field(min_length=1)
+    # A plain pattern scores 3 (enough alone); ``{pattern: weight}`` gives a weaker or stronger clue.
+    keywords: tuple[str | dict[str, int], ...] = Field(min_length=1)
+
+    def weighted(self) -> list[tuple[str, int]]:
+        out: list[tuple[str, int]] = []
+        for k in self.keywords:
+            out.extend([(k, 3)] if isinstance(k, str) else list(k.items()))
+        return out
 
     @field_validator("id")
     @classmethod
@@ -276,21 +301,112 @@ class Situation(_Strict):
         return v
 
 
+class DistressKind(_Strict):
+    id: str
+    validation: str = Field(min_length=10, max_length=300)
+    card: str
+
+
+class DistressCard(_Strict):
+    id: str
+    title: str = Field(min_length=3, max_length=60)
+    lines: tuple[str, ...] = Field(min_length=3, max_length=6)
+
+
+class DistressContent(_Strict):
+    """The warm reply to a parent in distress (format: content/safety/README-format.md)."""
+
+    kinds: tuple[DistressKind, ...] = Field(min_length=1)
+    cards: tuple[DistressCard, ...] = Field(min_length=2)
+    support: str = Field(min_length=10, max_length=400)
+
+    @model_validator(mode="after")
+    def _links(self) -> DistressContent:
+        cards = {c.id for c in self.cards}
+        if not {"calm", "repair"} <= cards:
+            raise ValueError("distress cards need at least the ids 'calm' and 'repair'")
+        if "default" not in {k.id for k in self.kinds}:
+            raise ValueError("distress kinds need a 'default'")
+        for k in self.kinds:
+            if k.card not in cards:
+                raise ValueError(f"distress kind {k.id!r} names unknown card {k.card!r}")
+        return self
+
+    def kind(self, kind_id: str) -> DistressKind:
+        return next((k for k in self.kinds if k.id == kind_id), next(k for k in self.kinds if k.id == "default"))
+
+    def card(self, card_id: str) -> DistressCard:
+        return next(c for c in self.cards if c.id == card_id)
+
+
 class CardsFile(_Strict):
+    lexicon: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     situations: tuple[Situation, ...] = ()
     cards: tuple[Card, ...] = ()
+    distress: DistressContent | None = None
 
 
-class SafetyCategory(_Strict):
+CRISIS_CATEGORIES = (
+    "ideation",
+    "self_harm",
+    "means",
+    "fear_of_harming_child",
+    "violence",
+    "sexual_abuse",
+    "neglect",
+    "medical",
+)
+
+
+class ScreenRule(_Strict):
+    all: tuple[str, ...] = Field(min_length=1)
+    within: int | None = Field(default=None, ge=1, le=40)
+    ordered: bool = False
+    negation: Literal["block", "ignore"] = "block"
+    negation_reach: int | None = Field(default=None, ge=0, le=10)
+    unless: tuple[str, ...] = ()
+
+
+class ScreenCategory(_Strict):
     id: str
     label: str
-    patterns: tuple[str, ...] = Field(min_length=1)
+    covers: str = Field(min_length=10)
+    phrases: tuple[str, ...] = ()
+    rules: tuple[ScreenRule, ...] = ()
+
+    @model_validator(mode="after")
+    def _something(self) -> ScreenCategory:
+        if not self.phrases and not self.rules:
+            raise ValueError(f"category {self.id!r} has neither phrases nor rules")
+        return self
 
 
 class SafetyFile(_Strict):
-    categories: tuple[SafetyCategory, ...] = Field(min_length=1)
-    exclude: tuple[str, ...] = ()
+    """Lexicons and rules of the screen for one locale (format: content/safety/README-format.md)."""
+
+    language: str = Field(min_length=2, max_length=8)
+    window: int = Field(default=8, ge=2, le=40)
+    negation_reach: int = Field(default=3, ge=0, le=10)
+    about_child: tuple[str, ...] = Field(min_length=1)
+    contractions: dict[str, str] = Field(default_factory=dict)
+    inflections: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    clause_words: tuple[str, ...] = ()
+    lexicon: dict[str, tuple[str, ...]] = Field(min_length=1)
+    idioms: tuple[str, ...] = ()
+    categories: tuple[ScreenCategory, ...] = Field(min_length=1)
+    distress: tuple[ScreenCategory, ...] = ()
     resources: str = Field(min_length=20, max_length=3000)
+    fear_step: str = Field(min_length=20, max_length=600)
+
+    @model_validator(mode="after")
+    def _ids(self) -> SafetyFile:
+        unknown = [c.id for c in self.categories if c.id not in CRISIS_CATEGORIES]
+        if unknown:
+            raise ValueError(f"unknown crisis categories {unknown}; allowed: {list(CRISIS_CATEGORIES)}")
+        ids = [c.id for c in self.categories + self.distress]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a category id is used twice")
+        return self
 
 
 @dataclass(frozen=True)
@@ -320,6 +436,9 @@ class Library:
     situations: dict[str, Situation] = field(default_factory=dict)
     cards: dict[tuple[str, str], Card] = field(default_factory=dict)  # (situation, band)
     safety: SafetyFile | None = None
+    situation_lexicon: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    distress: DistressContent | None = None
+    screener: Screener | None = None  # compiled from safety + situations at load
 
     def band(self, band_id: str) -> Band:
         for b in self.bands:
@@ -367,6 +486,25 @@ def _read_yaml(path: Path, root: Path, errors: list[ContentError]) -> Any:
     except UnicodeDecodeError as exc:
         errors.append(ContentError(rel, None, f"is not UTF-8 text (bad byte at {exc.start}); save it as UTF-8"))
     return None
+
+
+def _merge_safety(base: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Adds an extra safety file to the main one: word classes and idioms are joined, and a category's
+    phrases and rules are appended to the category of the same id (a new id is added as it is)."""
+    lexicon = base.setdefault("lexicon", {})
+    for name, entries in (extra.get("lexicon") or {}).items():
+        lexicon[name] = [*(lexicon.get(name) or []), *entries]
+    base["idioms"] = [*(base.get("idioms") or []), *(extra.get("idioms") or [])]
+    for key in ("categories", "distress"):
+        mine = base.setdefault(key, [])
+        by_id = {c.get("id"): c for c in mine if isinstance(c, dict)}
+        for cat in extra.get(key) or []:
+            target = by_id.get(cat.get("id"))
+            if target is None:
+                mine.append(cat)
+                continue
+            for field_name in ("phrases", "rules"):
+                target[field_name] = [*(target.get(field_name) or []), *(cat.get(field_name) or [])]
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -481,7 +619,15 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
             parsed.append((rel, CardsFile.model_validate(raw)))
         except ValidationError as exc:
             errors.extend(ContentError(rel, None, m) for m in _fmt_validation(exc))
+    situation_lexicon: dict[str, tuple[str, ...]] = {}
+    distress: DistressContent | None = None
     for rel, cf in parsed:
+        for name, entries in cf.lexicon.items():
+            situation_lexicon[name] = situation_lexicon.get(name, ()) + entries
+        if cf.distress is not None:
+            if distress is not None:
+                errors.append(ContentError(rel, None, "distress reply defined twice"))
+            distress = cf.distress
         for s in cf.situations:
             if s.id in situations:
                 errors.append(ContentError(rel, None, f"situation {s.id!r} defined twice"))
@@ -504,12 +650,41 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
     safety: SafetyFile | None = None
     safety_path = root / "safety" / f"{locale}.yaml"
     raw = _read_yaml(safety_path, root, errors)
+    if isinstance(raw, dict):
+        # Further rule files (`<locale>.<topic>.yaml`) add classes, idioms and rules to the main file, so a
+        # safeguarding lead can keep a topic's rules together without editing one long file.
+        for extra_path in sorted((root / "safety").glob(f"{locale}.*.yaml")):
+            extra = _read_yaml(extra_path, root, errors)
+            if isinstance(extra, dict):
+                _merge_safety(raw, extra)
     if raw is not None:
         try:
             safety = SafetyFile.model_validate(raw)
         except ValidationError as exc:
             errors.extend(ContentError(_rel(safety_path, root), None, m) for m in _fmt_validation(exc))
 
+    screener: Screener | None = None
+    if safety is not None:
+        # Compiling the screen checks every pattern and class name against the lexicons.
+        from bot.domain.screen import ScreenConfigError, Screener
+
+        try:
+            screener = Screener(safety, situations.values(), situation_lexicon)
+        except ScreenConfigError as exc:
+            errors.append(ContentError(_rel(safety_path, root), None, str(exc)))
+    if distress is None and card_files:
+        errors.append(ContentError(_rel(cards_dir, root), None, "no distress reply (distress: in a cards file)"))
+
     if errors:
         raise ContentInvalid(errors)
-    return Library(bands=bands, prompts=prompts, by_band=by_band, situations=situations, cards=cards, safety=safety)
+    return Library(
+        bands=bands,
+        prompts=prompts,
+        by_band=by_band,
+        situations=situations,
+        cards=cards,
+        safety=safety,
+        situation_lexicon=situation_lexicon,
+        distress=distress,
+        screener=screener,
+    )

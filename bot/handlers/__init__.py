@@ -6,8 +6,6 @@ one process) gets routers of its own; aiogram lets a router belong to one parent
 
 from __future__ import annotations
 
-from types import ModuleType
-
 from aiogram import Router
 
 from bot.handlers import (
@@ -20,21 +18,9 @@ from bot.handlers import (
     onboarding,
     plan,
     prompts,
+    screening,
     therapist,
 )
-
-
-def _from_module(module: ModuleType) -> Router:
-    """A module that still exposes a module-level ``router`` template: copy its handlers into a new router.
-    Kept for modules not yet converted to ``setup()``; remove once none is left."""
-    if hasattr(module, "setup"):
-        made: Router = module.setup()
-        return made
-    template: Router = module.router
-    router = Router(name=template.name)
-    for name, observer in template.observers.items():
-        router.observers[name].handlers.extend(observer.handlers)
-    return router
 
 
 def build_router() -> Router:
@@ -49,6 +35,7 @@ def build_router() -> Router:
     root.include_router(history.setup())
     root.include_router(account.setup())
     root.include_router(family.setup())
-    root.include_router(_from_module(help_now))
-    root.include_router(_from_module(common))
+    root.include_router(help_now.setup())
+    root.include_router(screening.setup())
+    root.include_router(common.setup())
     return root

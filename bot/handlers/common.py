@@ -9,44 +9,61 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import texts as T
 from bot.content import Library
-from bot.domain.matching import SituationMatcher
-from bot.handlers.help_now import offer_card
+from bot.domain.screen import Screen
+from bot.handlers.help_now import ask_closest, offer_card
 from bot.handlers.util import MAX_INPUT
+from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService, Who
 
-router = Router(name="common")
 HTML = ParseMode.HTML
 
 
-@router.message(Command("help"))
 async def help_cmd(message: Message) -> None:
     await message.answer(T.HELP)
 
 
-@router.message(Command("privacy"))
 async def privacy_cmd(message: Message) -> None:
     await message.answer(T.PRIVACY, parse_mode=HTML)
 
 
-@router.message(F.text)
 async def fallback_text(
-    message: Message, who: Who | None, families: FamilyService, library: Library, situations: SituationMatcher
+    message: Message,
+    who: Who | None,
+    families: FamilyService,
+    deliveries: DeliveryService,
+    library: Library,
+    screen: Screen | None = None,
 ) -> None:
+    """Text outside any flow: a hard moment gets its card, other talk about a child gets "which is closest?",
+    and only what is neither gets the menu. (Crisis and distress never get here: see handlers/screening.py.)"""
     text = message.text or ""
     if len(text) > MAX_INPUT:
         await message.answer(T.TEXT_TOO_LONG)
         return
-    if not text.startswith("/") and (found := [s for s in situations.match(text) if s in library.situations]):
-        await offer_card(message, found, who, families, library)
-        return
+    if not text.startswith("/") and screen is not None:
+        found = [s for s in screen.situations if s in library.situations]
+        if found:
+            await offer_card(message, found, who, families, deliveries, library)
+            return
+        if screen.about_child:
+            await ask_closest(message, library)
+            return
     await message.answer(T.FALLBACK)
 
 
-@router.message()
 async def fallback_other(message: Message) -> None:
     await message.answer("I can only read text messages. " + T.HELP)
 
 
-@router.callback_query()
 async def unknown_button(query: CallbackQuery) -> None:
     await query.answer(T.BUTTON_EXPIRED)
+
+
+def setup() -> Router:
+    router = Router(name="common")
+    router.message.register(help_cmd, Command("help"))
+    router.message.register(privacy_cmd, Command("privacy"))
+    router.message.register(fallback_text, F.text)
+    router.message.register(fallback_other)
+    router.callback_query.register(unknown_button)
+    return router

@@ -1,19 +1,23 @@
-"""Help in the moment: /help_now lists the situation cards; free text that names a situation offers its card."""
+"""Help in the moment: /help_now lists the situation cards (or, with words after it, offers the matching card);
+free text that describes a hard moment offers its card; text about a child that matches nothing asks which
+situation is closest."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.enums import ParseMode
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import keyboards as K
 from bot.content import Library
+from bot.domain.screen import Screen
+from bot.handlers.screening import SituationCb
 from bot.handlers.util import cb_message
-from bot.render import fit, h
+from bot.render import fit, h, prompt_text
+from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService, Who
 
-router = Router(name="help_now")
 HTML = ParseMode.HTML
 
 
@@ -48,12 +52,25 @@ def render_cards(library: Library, situation: str, targets: list[tuple[str, str 
 
 def situations_keyboard(library: Library) -> InlineKeyboardMarkup:
     items = list(library.situations.values())
-    rows = [[K.b(s.title, f"hn:{s.id}") for s in items[i : i + 2]] for i in range(0, len(items), 2)]
+    rows = [[K.b(s.title, SituationCb(id=s.id).pack()) for s in items[i : i + 2]] for i in range(0, len(items), 2)]
     return K.kb(*rows)
 
 
-@router.message(Command("help_now"))
-async def help_now(message: Message, library: Library) -> None:
+CLOSEST = "🧭 That sounds hard. Which of these is closest? You'll get a few short steps for it."
+
+
+async def help_now(
+    message: Message,
+    who: Who | None,
+    families: FamilyService,
+    deliveries: DeliveryService,
+    library: Library,
+    screen: Screen | None = None,
+) -> None:
+    found = [s for s in (screen.situations if screen else ()) if s in library.situations]
+    if found:
+        await offer_card(message, found, who, families, deliveries, library)
+        return
     await message.answer(
         "🧭 <b>Help in the moment.</b> Pick what's happening — you'll get a few short steps.",
         parse_mode=HTML,
@@ -61,25 +78,62 @@ async def help_now(message: Message, library: Library) -> None:
     )
 
 
-@router.callback_query(F.data.startswith("hn:"))
-async def help_card(query: CallbackQuery, who: Who | None, families: FamilyService, library: Library) -> None:
-    situation = (query.data or "")[3:]
+async def ask_closest(message: Message, library: Library) -> None:
+    """Text about a child that names no situation: let the parent pick, never the command menu."""
+    await message.answer(CLOSEST, reply_markup=situations_keyboard(library))
+
+
+async def situation_idea(who: Who | None, families: FamilyService, deliveries: DeliveryService, situation: str) -> str:
+    """A situation prompt (never sent on the timer) for the first child it fits: the idea for when things are calm."""
+    if who is None:
+        return ""
+    for child in (await families.view(who.family_id)).children:
+        prompt = await deliveries.situation_prompt(who.family_id, child.id, situation)
+        if prompt is not None:
+            return "\n\n" + prompt_text(prompt, child.nickname, header="💡 <b>For later, once things are calm</b>")
+    return ""
+
+
+async def help_card(
+    query: CallbackQuery,
+    callback_data: SituationCb,
+    who: Who | None,
+    families: FamilyService,
+    deliveries: DeliveryService,
+    library: Library,
+) -> None:
+    situation = callback_data.id
     msg = cb_message(query)
     if situation not in library.situations or msg is None:
         await query.answer("This button has expired. Try /help_now.")
         return
     await query.answer()
-    await msg.answer(render_cards(library, situation, await _bands(who, families, library)), parse_mode=HTML)
+    text = render_cards(library, situation, await _bands(who, families, library))
+    await msg.answer(fit(text + await situation_idea(who, families, deliveries, situation)), parse_mode=HTML)
 
 
 async def offer_card(
-    message: Message, found: list[str], who: Who | None, families: FamilyService, library: Library
+    message: Message,
+    found: list[str],
+    who: Who | None,
+    families: FamilyService,
+    deliveries: DeliveryService,
+    library: Library,
 ) -> None:
-    """Free text outside any flow that names a hard moment gets the matching card for the family's children."""
+    """Free text outside any flow that names a hard moment gets the matching card for the family's children,
+    and the situation prompt that fits it (event-shaped ideas are offered here, never on the timer)."""
     targets = await _bands(who, families, library)
     text = "It sounds like a hard moment. Here's something short that may help.\n\n" + render_cards(
         library, found[0], targets
     )
-    others = [s for s in found[1:] if s in library.situations]
-    markup = K.kb(*[[K.b(library.situations[s].title, f"hn:{s}")] for s in others]) if others else None
+    text += await situation_idea(who, families, deliveries, found[0])
+    others = [s for s in found[1:3] if s in library.situations]
+    markup = K.kb(*[[K.b(library.situations[s].title, SituationCb(id=s).pack())] for s in others]) if others else None
     await message.answer(fit(text), parse_mode=HTML, reply_markup=markup)
+
+
+def setup() -> Router:
+    router = Router(name="help_now")
+    router.message.register(help_now, Command("help_now"))
+    router.callback_query.register(help_card, SituationCb.filter())
+    return router

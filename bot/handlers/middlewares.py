@@ -1,4 +1,4 @@
-"""Per-update context: who is talking, and the crisis check that runs before any handler stores text."""
+"""Per-update context: who is talking, and private chats only. The screen lives in bot/handlers/screening.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
-from bot.domain.matching import CrisisMatcher
 from bot.services.families import FamilyService
 
 log = logging.getLogger(__name__)
@@ -24,24 +23,6 @@ class WhoMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = getattr(event, "from_user", None)
         data["who"] = await self._families.who(user.id) if user is not None else None
-        return await handler(event, data)
-
-
-class CrisisMiddleware(BaseMiddleware):
-    """Free text that looks like a crisis gets the helpline resources at once and goes no further,
-    so it is never stored as a nickname or a note."""
-
-    def __init__(self, matcher: CrisisMatcher, resources: str) -> None:
-        self._matcher = matcher
-        self._resources = resources
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        text = event.text if isinstance(event, Message) else None
-        if text and not text.startswith("/") and self._matcher.match(text):
-            log.info("crisis resources shown (text not stored)")
-            assert isinstance(event, Message)
-            await event.answer(self._resources)
-            return None
         return await handler(event, data)
 
 

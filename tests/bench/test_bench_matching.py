@@ -1,23 +1,26 @@
-"""Matching speed: crisis screening and help-card situations over realistic parent messages.
+"""Screen speed: crisis, distress and help-card situations in one pass over realistic parent messages.
 
-2000 generated messages (seeded, so every run sees the same text) mix everyday chat, situation cues, idioms
-the crisis screen must ignore, a few real crisis sentences, and the noise people type: curly apostrophes,
-emoji, stretched letters, leetspeak, shouting, ages like "5yo". Plus one message at Telegram's 4096-char limit.
+Generated messages (seeded, so every run sees the same text) of about 1,000 characters mix everyday chat,
+situation cues, idioms the crisis screen must ignore, a few real crisis sentences, and the noise people type:
+curly apostrophes, emoji, stretched letters, leetspeak, shouting, ages like "5yo". Plus one message at
+Telegram's 4096-char limit. Target: p99 under 2 ms for screen + match of a 1,000-character message.
 """
 
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
 from bot.content import Library
-from bot.domain.matching import CrisisMatcher, SituationMatcher
+from bot.domain.screen import Screener
 from tests.bench.util import mib, report, timed, traced, us
 
-N = 2000
+N = 1000
 LONG_REPEAT = 50
-TRACED = 500
+TRACED = 200
+TARGET_CHARS = 1000
 SEED = 20260302
 
 OPENERS = (
@@ -66,11 +69,11 @@ CLAUSES: tuple[tuple[str, str | None], ...] = (
 )
 CRISIS: tuple[tuple[str, str], ...] = (
     ("I found cuts on her arms last night", "self_harm"),
-    ("{who} told me she wants to kill herself", "suicide"),
-    ("he said he doesn't want to be alive anymore", "suicide"),
+    ("{who} told me she wants to kill herself", "ideation"),
+    ("he said he doesn't want to be alive anymore", "ideation"),
     ("I think {who} is self-harming, there were razors in the drawer", "self_harm"),
-    ("my husband hits me when the kids are asleep", "domestic_violence"),
-    ("I'm scared I'm going to hurt my baby", "child_danger"),
+    ("my husband hits me when the kids are asleep", "violence"),
+    ("I'm scared I'm going to hurt my baby", "fear_of_harming_child"),
 )
 ENDINGS = ("Any tips?", "What do I do?", "😩", "🙏", "Thanks.", "…", "", "Is this normal?!", "lol")
 NOISE = ("’", "'", "!!!", "??", " 😭", " x")
@@ -87,15 +90,16 @@ def _noisy(text: str, rng: random.Random) -> str:
     return text + (rng.choice(NOISE) if rng.random() < 0.3 else "")
 
 
-def messages(n: int, seed: int = SEED) -> list[tuple[str, set[str], str | None]]:
-    """``(text, situations it must match, crisis category it must match or None)``."""
+def messages(n: int, seed: int = SEED, chars: int = TARGET_CHARS) -> list[tuple[str, set[str], str | None]]:
+    """``(text, situations cued, crisis category it must match or None)``, each about ``chars`` long."""
     rng = random.Random(seed)
     out: list[tuple[str, set[str], str | None]] = []
     for i in range(n):
         parts = [rng.choice(OPENERS)]
         expected: set[str] = set()
         crisis = None
-        for clause, situation in rng.sample(CLAUSES, rng.randint(1, 4)):
+        while sum(len(p) + 1 for p in parts) < chars - 60:
+            clause, situation = rng.choice(CLAUSES)
             parts.append(_noisy(clause.format(who=rng.choice(NAMES)), rng) + rng.choice((".", ",", " and", "!")))
             if situation:
                 expected.add(situation)
@@ -117,47 +121,53 @@ def long_message(rng_seed: int = SEED, limit: int = 4096) -> str:
     return body[: limit - len(tail)] + tail
 
 
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 @pytest.mark.bench
-def test_matching_speed(library: Library) -> None:
-    assert library.safety is not None
-    crisis = CrisisMatcher(library.safety)
-    situations = SituationMatcher(library.situations.values())
+def test_screen_speed(library: Library) -> None:
+    screener = library.screener
+    assert isinstance(screener, Screener)
     corpus = messages(N)
     texts = [t for t, _, _ in corpus]
     chars = sum(len(t) for t in texts)
+    for t in texts[:50]:  # warm the per-word caches, as a running bot has them
+        screener.screen(t)
 
-    crisis_hits, t_crisis = timed(lambda: [crisis.match(t) for t in texts])
-    situation_hits, t_situation = timed(lambda: [situations.match(t) for t in texts])
+    latencies: list[float] = []
+    results = []
+    for t in texts:
+        start = time.perf_counter()
+        results.append(screener.screen(t))
+        latencies.append(time.perf_counter() - start)
 
-    # Correctness: every planted crisis is caught, no idiom or everyday message raises a false alarm, and
-    # every situation cue points to its card.
-    for (text, expected, category), found, sits in zip(corpus, crisis_hits, situation_hits, strict=True):
-        assert found == ([category] if category else []), text
-        assert expected <= set(sits), text
-    flagged = sum(bool(f) for f in crisis_hits)
-    assert flagged == sum(1 for _, _, c in corpus if c)
+    # Correctness: every planted crisis is caught with its category, no idiom or everyday clause raises an
+    # alarm, and a message with situation cues gets a card.
+    for (text, expected, category), result in zip(corpus, results, strict=True):
+        if category:
+            assert result.crisis and category in result.categories, text
+        else:
+            assert not result.crisis, text
+            if expected:
+                assert result.situations, text
+    flagged = sum(r.crisis for r in results)
 
     big = long_message()
     assert len(big) == 4096
-    big_hits, t_big_crisis = timed(lambda: [crisis.match(big) for _ in range(LONG_REPEAT)])
-    big_sits, t_big_situation = timed(lambda: [situations.match(big) for _ in range(LONG_REPEAT)])
-    assert big_hits[0] == ["suicide"]
-    assert len(big_sits[0]) >= 5
+    big_results, t_big = timed(lambda: [screener.screen(big) for _ in range(LONG_REPEAT)])
+    assert big_results[0].crisis and "ideation" in big_results[0].categories
 
-    _, peak = traced(lambda: ([crisis.match(t) for t in texts[:TRACED]], [situations.match(t) for t in texts[:TRACED]]))
-    _, peak_big = traced(lambda: (crisis.match(big), situations.match(big)))
-
+    _, peak = traced(lambda: [screener.screen(t) for t in texts[:TRACED]])
+    p50, p99 = _percentile(latencies, 0.50), _percentile(latencies, 0.99)
     report(
-        "matching (CrisisMatcher / SituationMatcher)",
+        "screen + match (Screener.screen, one pass)",
         [
             ("messages", f"{N:,} generated, {chars / N:.0f} chars avg; {flagged} crisis disclosures"),
-            ("crisis screen", f"{us(t_crisis, N, 'message')}   ({N / t_crisis:,.0f} messages/s)"),
-            ("situation match", f"{us(t_situation, N, 'message')}   ({N / t_situation:,.0f} messages/s)"),
-            ("4096-char crisis", f"{us(t_big_crisis, LONG_REPEAT, 'message')}"),
-            ("4096-char situation", f"{us(t_big_situation, LONG_REPEAT, 'message')}"),
-            (
-                "peak memory",
-                f"{mib(peak)} for {TRACED} messages (both matchers); {mib(peak_big)} for the 4096-char one",
-            ),
+            ("1,000-char message", f"p50 {p50 * 1e3:.3f} ms   p99 {p99 * 1e3:.3f} ms   (target p99 < 2 ms)"),
+            ("max", f"{max(latencies) * 1e3:.3f} ms"),
+            ("4096-char message", f"{us(t_big, LONG_REPEAT, 'message')}"),
+            ("peak memory", f"{mib(peak)} for {TRACED} messages"),
         ],
     )

@@ -1,0 +1,228 @@
+"""Text to tokens: normalising, contractions, stretched letters, spelling correction and lemmas.
+
+Pure logic. Everything language-specific (the contractions, the language of the lemmatiser, the vocabulary
+that misspellings are corrected towards) comes from the locale's content, never from this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import NamedTuple
+
+import simplemma
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+__all__ = ["BREAK", "Normalizer", "Token", "basic_words"]
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+_LETTER = r"[^\W\d_]"
+_INNER_APOSTROPHE = re.compile(rf"(?<=[^\W_])'+(?={_LETTER})")
+# Word-like runs, allowing '@' inside (as in "selfh@rm"); a leading '@' (a mention) is left as punctuation.
+_WORDISH = re.compile(r"[^\W_]+(?:@+[^\W_]+)*")
+_HAS_LETTER = re.compile(_LETTER)
+_HAS_LEET = re.compile(r"[\d@]")
+# Only words with a digit or an inner '@' can be leetspeak; the rest are left alone without a call.
+_MIXED = re.compile(r"[^\W_]*\d[^\W_]*(?:@+[^\W_]+)*|[^\W_]+(?:@+[^\W_]+)+")
+# Numbers with a unit or ordinal ("5yo", "2nd", "10pm", "3yrs") are not leetspeak.
+_NUMBER_UNIT = re.compile(
+    r"\d+(?:st|nd|rd|th|s|x|k|am|pm|yo|yos|yro|y|yr|yrs|year|years|yearold|yearolds|m|mo|mos|mth|mths|month|months"
+    r"|w|wk|wks|week|weeks|d|day|days|h|hr|hrs|hour|hours|min|mins|sec|secs|km|kms|kg|kgs|g|lb|lbs|ml|l|cm|mm"
+    r"|ft|in|mph|kph|p|gb|mb)"
+)
+_LEET = str.maketrans("013457@", "oieasta")
+# A token is a word, or a sentence end (negation and phrases never reach across one).
+_TOKEN = re.compile(r"[^\W_]+|[.!?;\n]+")
+_RUN3 = re.compile(rf"({_LETTER})\1{{2,}}")
+_ALPHA = re.compile(r"[^\W\d_]+")
+_NUMBER_WORD = re.compile(r"\d+([^\W\d_]+)")
+_TOKEN_APOS = re.compile(r"[^\W_]+(?:'+[^\W_]+)*|[.!?;\n]+|,")
+
+BREAK = "."
+
+
+class Token(NamedTuple):
+    """One word of a message: ``forms`` holds every spelling it may match as (surface first), or is empty
+    for a sentence end (``brk``) or a word cut out as part of an idiom."""
+
+    forms: tuple[str, ...]
+    brk: bool = False
+    clause: bool = False  # a comma or a clause word ("but"): negation does not reach back across it
+
+
+_BREAK_TOKEN = Token((), True)
+_COMMA_TOKEN = Token((",",), clause=True)
+
+
+def _deleet(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if not (_HAS_LETTER.search(word) and _HAS_LEET.search(word)):
+        return word
+    if _NUMBER_UNIT.fullmatch(word):
+        return word
+    return word.translate(_LEET)
+
+
+def basic_words(text: str) -> list[str]:
+    """Casefolded, straightened, de-leeted words of ``text`` without contractions or lemmas (for patterns)."""
+    s = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+    s = _INNER_APOSTROPHE.sub("", s)
+    s = _WORDISH.sub(_deleet, s)
+    return [t for t in _TOKEN.findall(s) if t[0] not in ".!?;\n"]
+
+
+class Normalizer:
+    """Turns a message into :class:`Token` s for one locale.
+
+    ``contractions`` maps a written form to its expansion: keys starting with "-" are word endings
+    ("-'ll" -> "will"), other keys are whole words ("can't" -> "can not", "im" -> "i am"). ``vocabulary`` is
+    the set of words the screen listens for; an unknown word close to one of them is read as that word.
+    """
+
+    def __init__(
+        self,
+        language: str,
+        contractions: Mapping[str, str],
+        vocabulary: Iterable[str],
+        inflections: Mapping[str, Iterable[str]] | None = None,
+        clause_words: Iterable[str] = (),
+    ) -> None:
+        self.language = language
+        self._clause_words = frozenset(clause_words)
+        # Suffix -> replacements, tried when the lemmatiser leaves a word alone ("ending" -> "end"); a stem
+        # counts only when it is a known word.
+        self._inflections = sorted(
+            ((suffix, tuple(repl)) for suffix, repl in (inflections or {}).items()), key=lambda sr: -len(sr[0])
+        )
+        # A key starting with "-" is a word ending ("-n't", "-'ll"); any other key is a whole word.
+        self._whole = {self._key(k): v.casefold() for k, v in contractions.items() if not k.startswith("-")}
+        self._endings = sorted(
+            ((self._key(k[1:]), v.casefold()) for k, v in contractions.items() if k.startswith("-")),
+            key=lambda kv: -len(kv[0]),
+        )
+        # Correction targets, bucketed by first letter: typos rarely change the first letter, and the
+        # buckets keep each lookup to a few dozen comparisons.
+        self._vocab: dict[str, list[str]] = {}
+        for word in sorted(set(vocabulary)):
+            if len(word) >= 4 and _ALPHA.fullmatch(word):
+                self._vocab.setdefault(word[0], []).append(word)
+        self._lemma = lru_cache(maxsize=65536)(self._lemma_uncached)
+        self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
+        self.forms = lru_cache(maxsize=65536)(self._forms)  # type: ignore[method-assign]
+        self._cached_token = lru_cache(maxsize=65536)(self._token)
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+
+    def _lemma_uncached(self, word: str) -> tuple[str, ...]:
+        out = {simplemma.lemmatize(word, lang=self.language).casefold(): None}
+        for suffix, replacements in self._inflections:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                stem = word[: -len(suffix)]
+                for r in replacements:
+                    if simplemma.is_known(stem + r, lang=self.language):
+                        out[stem + r] = None
+                break
+        return tuple(out)
+
+    def _correct_uncached(self, word: str) -> str | None:
+        if len(word) < 3 or not _ALPHA.fullmatch(word) or simplemma.is_known(word, lang=self.language):
+            return None
+        choices = self._vocab.get(word[0])
+        if not choices:
+            return None
+        if len(word) == 3:
+            # Three letters: only a dropped letter ("kil"), never a swap, which would turn slang into words.
+            choices = [c for c in choices if len(c) == 4]
+        limit = 1 if len(word) < 7 else 2
+        found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
+        return found[0] if found is not None else None
+
+    def _expand(self, word: str) -> list[str]:
+        """A word with its contraction opened ("isn't" -> "is not", "dont" -> "do not"), apostrophes dropped."""
+        whole = self._whole.get(word)
+        if whole is not None:
+            return whole.split()
+        if "'" in word:
+            for ending, expansion in self._endings:
+                if word.endswith(ending) and len(word) > len(ending):
+                    return [word[: -len(ending)].replace("'", ""), *expansion.split()]
+            word = word.replace("'", "")
+            whole = self._whole.get(word)
+            if whole is not None:
+                return whole.split()
+        return [word]
+
+    def words(self, text: str) -> list[str]:
+        """The normalised surface words and sentence ends of ``text``, before spelling and lemmas."""
+        s = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+        if _HAS_LEET.search(s):
+            s = _MIXED.sub(_deleet, s)
+        out: list[str] = []
+        whole = self._whole
+        for tok in _TOKEN_APOS.findall(s):
+            if tok[0] in ".!?;\n," or (tok not in whole and "'" not in tok):
+                out.append(tok)
+            else:
+                out.extend(self._expand(tok))
+        return out
+
+    def forms(self, word: str) -> tuple[str, ...]:
+        """Every spelling a word may match as: itself, stretched letters squeezed, a correction, lemmas."""
+        return self._forms(word)
+
+    def _forms(self, word: str) -> tuple[str, ...]:
+        out: dict[str, None] = {word: None}
+        if _RUN3.search(word):
+            out[_RUN3.sub(r"\1\1", word)] = None
+            out[_RUN3.sub(r"\1", word)] = None
+        for form in list(out):
+            fixed = self._correct(form)
+            if fixed is not None:
+                out[fixed] = None
+        unit = _NUMBER_WORD.fullmatch(word)
+        if unit:
+            # "4yo", "15yr": the unit alone is a form too, so word classes can name it.
+            out[unit.group(1)] = None
+        for form in list(out):
+            for lemma in self._lemma(form):
+                out[lemma] = None
+        return tuple(out)
+
+    def _token(self, word: str) -> Token:
+        return Token(self.forms(word), clause=word in self._clause_words)
+
+    def tokens(self, text: str) -> list[Token]:
+        out: list[Token] = []
+        token = self._cached_token
+        for word in self.words(text):
+            if word == ",":
+                out.append(_COMMA_TOKEN)
+            elif word[0] in ".!?;\n":
+                if out and not out[-1].brk:
+                    out.append(_BREAK_TOKEN)
+            else:
+                out.append(token(word))
+        return out

@@ -1,0 +1,98 @@
+"""Proximity rules over word-class hits: "all of these classes within N words", with negation and exclusions."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.domain.screen.normalize import Token
+from bot.domain.screen.patterns import ClassHits
+
+__all__ = ["NEGATION", "Hits", "Rule", "spans"]
+
+NEGATION = "negation"
+
+# class name -> sorted (start, end) spans
+Hits = dict[str, list[tuple[int, int]]]
+
+
+def spans(hits: ClassHits) -> Hits:
+    return {name: sorted((s, e) for s, ends in by_start.items() for e in ends) for name, by_start in hits.items()}
+
+
+def _nearest(options: list[tuple[int, int]], start: int) -> tuple[int, int]:
+    """The span in a start-sorted list whose start is closest to ``start``."""
+    i = bisect_left(options, (start, -1))
+    if i == 0:
+        return options[0]
+    if i == len(options):
+        return options[-1]
+    before, after = options[i - 1], options[i]
+    return before if start - before[0] <= after[0] - start else after
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    classes: tuple[str, ...]
+    within: int
+    ordered: bool
+    block_negation: bool
+    unless: tuple[str, ...]
+    reach: int  # how far before the match a negator still blocks it
+
+    def _clear(self, parts: list[tuple[int, int]], tokens: Sequence[Token], hits: Hits) -> bool:
+        """No negator just before or inside the match (other than inside its own words, as in "never wake
+        up"), and no ``unless`` class in its sentence(s)."""
+        start, end = min(s for s, _e in parts), max(e for _s, e in parts)
+        if self.block_negation:
+            lo = start
+            while lo > 0 and start - lo < self.reach and not tokens[lo - 1].brk and not tokens[lo - 1].clause:
+                lo -= 1
+            for s, _e in hits.get(NEGATION, ()):
+                if lo <= s < end and not any(ps <= s < pe for ps, pe in parts):
+                    return False
+        if self.unless:
+            lo, hi = start, end
+            while lo > 0 and not tokens[lo - 1].brk:
+                lo -= 1
+            while hi < len(tokens) and not tokens[hi].brk:
+                hi += 1
+            for name in self.unless:
+                if any(lo <= s < hi for s, _e in hits.get(name, ())):
+                    return False
+        return True
+
+    def _ordered(self, found: list[list[tuple[int, int]]], tokens: Sequence[Token], hits: Hits) -> bool:
+        for first in found[0]:
+            parts = [first]
+            for later in found[1:]:
+                nxt = next((se for se in later if se[0] >= parts[-1][1]), None)
+                if nxt is None:
+                    break
+                parts.append(nxt)
+            else:
+                if parts[-1][1] - first[0] <= self.within and self._clear(parts, tokens, hits):
+                    return True
+        return False
+
+    def _unordered(self, found: list[list[tuple[int, int]]], tokens: Sequence[Token], hits: Hits) -> bool:
+        anchor = min(range(len(found)), key=lambda i: len(found[i]))
+        for a_start, a_end in found[anchor]:
+            parts = [(a_start, a_end)]
+            for i, options in enumerate(found):
+                if i != anchor:
+                    parts.append(_nearest(options, a_start))
+            lo, hi = min(s for s, _e in parts), max(e for _s, e in parts)
+            if hi - lo <= self.within and self._clear(parts, tokens, hits):
+                return True
+        return False
+
+    def test(self, tokens: Sequence[Token], hits: Hits) -> bool:
+        found = [hits.get(name) for name in self.classes]
+        if not all(found):
+            return False
+        lists = [f for f in found if f]
+        if self.ordered:
+            return self._ordered(lists, tokens, hits)
+        return self._unordered(lists, tokens, hits)

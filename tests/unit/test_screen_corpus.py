@@ -1,0 +1,178 @@
+"""The screen measured on the labelled corpus in ``tests/data/screen/<locale>/``.
+
+Every locale folder that exists is measured; a missing file is skipped. Kinds of file (by name):
+``crisis`` (category -> phrasings, each must be a crisis; ``fear_of_harming_child`` ones must also get the
+immediate step), ``everyday`` (category -> messages that must not be a crisis), ``distress`` (category ->
+phrasings that must get the distress reply) and ``hard_moments`` (a list of ``{text, situation}``; right when
+the first situation found is expected, or, when ``parent_anger`` is expected, when it gets the distress reply).
+
+The table is printed with ``-s`` and at the end of every run. Failing sentences are printed to help whoever
+edits the rules, except from files whose name starts with ``heldout`` (so a held-out set stays unseen).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.content import DEFAULT_CONTENT_DIR, load_library
+from bot.domain.screen import FEAR_FOR_CHILD, Screener
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "screen"
+KINDS = ("crisis", "everyday", "distress", "hard_moments")
+# Thresholds on the in-repo corpus, well above the figures the held-out corpus must reach.
+MIN_RECALL = 0.97
+MAX_FALSE_ALARMS = 0.01
+MIN_DISTRESS = 0.93
+MIN_FEAR_STEP = 0.97
+MIN_HARD = 0.93
+NO_ALARM = "everyday, no alarm"  # false alarm rate = 1 - this
+
+
+@dataclass
+class Tally:
+    hit: int = 0
+    total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, ok: bool, text: str, hidden: bool) -> None:
+        self.total += 1
+        self.hit += ok
+        if not ok and not hidden:
+            self.misses.append(text)
+
+    @property
+    def rate(self) -> float:
+        return self.hit / self.total if self.total else 1.0
+
+
+@dataclass
+class Report:
+    locale: str
+    # metric -> category -> tally
+    metrics: dict[str, dict[str, Tally]] = field(default_factory=dict)
+
+    def tally(self, metric: str, category: str) -> Tally:
+        return self.metrics.setdefault(metric, {}).setdefault(category, Tally())
+
+    def total(self, metric: str) -> Tally:
+        out = Tally()
+        for t in self.metrics.get(metric, {}).values():
+            out.hit += t.hit
+            out.total += t.total
+        return out
+
+
+def _files(folder: Path) -> Iterator[tuple[str, Path, bool]]:
+    for path in sorted(folder.rglob("*.yaml")):
+        rel = path.relative_to(folder)
+        hidden = any(part.startswith("heldout") for part in rel.parts)
+        kind = next((k for k in KINDS if k in path.stem), None)
+        if kind is not None:
+            yield kind, path, hidden
+
+
+def _measure(locale: str, folder: Path) -> Report:
+    # SCREEN_CONTENT_DIR lets whoever edits the rules measure a copy of content/ without touching the repo.
+    content = os.environ.get("SCREEN_CONTENT_DIR")
+    library = load_library(Path(content) if content else None, locale=locale)
+    assert library.safety is not None
+    screener = Screener(library.safety, library.situations.values(), library.situation_lexicon)
+    report = Report(locale)
+    for kind, path, hidden in _files(folder):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if kind == "hard_moments":
+            for item in data:
+                expected = item["situation"]
+                expected = [expected] if isinstance(expected, str) else list(expected)
+                result = screener.screen(item["text"])
+                ok = bool(result.situations) and result.situations[0] in expected
+                ok = ok or ("parent_anger" in expected and result.level == "distress")
+                report.tally("hard moments matched", expected[0]).add(ok, item["text"], hidden)
+            continue
+        for category, texts in data.items():
+            for text in texts:
+                result = screener.screen(text)
+                if kind == "crisis":
+                    report.tally("crisis recall", category).add(result.crisis, text, hidden)
+                    if category == FEAR_FOR_CHILD:
+                        report.tally("fear step given", category).add(result.fear_for_child, text, hidden)
+                elif kind == "everyday":
+                    report.tally(NO_ALARM, category).add(not result.crisis, text, hidden)
+                else:
+                    report.tally("distress cared for", category).add(result.level == "distress", text, hidden)
+    return report
+
+
+def _render(report: Report) -> str:
+    lines = [f"\n=== screen corpus: {report.locale} ==="]
+    for metric, cats in report.metrics.items():
+        total = report.total(metric)
+        lines.append(f"{metric:<22} {total.rate:7.1%}  ({total.hit}/{total.total})")
+        for cat, t in sorted(cats.items()):
+            lines.append(f"    {cat:<26} {t.rate:7.1%}  ({t.hit}/{t.total})")
+    for metric, cats in report.metrics.items():
+        for cat, t in sorted(cats.items()):
+            wrong = "alarm" if metric == NO_ALARM else "miss"
+            lines.extend(f"  {wrong} [{metric} / {cat}] {text}" for text in t.misses)
+    return "\n".join(lines)
+
+
+LOCALES = sorted(p.name for p in DATA.iterdir() if p.is_dir()) if DATA.is_dir() else []
+
+
+@pytest.fixture(scope="module", params=LOCALES)
+def report(request: pytest.FixtureRequest) -> Report:
+    locale: str = request.param
+    content = Path(os.environ.get("SCREEN_CONTENT_DIR") or DEFAULT_CONTENT_DIR)
+    if not (content / "safety" / f"{locale}.yaml").is_file():
+        pytest.skip(f"no content/safety/{locale}.yaml yet")
+    rep = _measure(locale, DATA / locale)
+    text = _render(rep)
+    capman = request.config.pluginmanager.getplugin("capturemanager")
+    if capman is not None:
+        with capman.global_and_fixture_disabled():
+            print(text)
+    else:  # pragma: no cover - capture disabled
+        print(text)
+    return rep
+
+
+def test_corpus_present() -> None:
+    assert LOCALES, f"no corpus under {DATA}"
+
+
+def test_crisis_recall(report: Report) -> None:
+    total = report.total("crisis recall")
+    if not total.total:
+        pytest.skip("no crisis file")
+    assert total.rate >= MIN_RECALL
+    fear = report.total("fear step given")
+    if fear.total:
+        assert fear.rate >= MIN_FEAR_STEP
+
+
+def test_false_alarms(report: Report) -> None:
+    total = report.total(NO_ALARM)
+    if not total.total:
+        pytest.skip("no everyday file")
+    assert 1 - total.rate <= MAX_FALSE_ALARMS
+
+
+def test_distress_cared_for(report: Report) -> None:
+    total = report.total("distress cared for")
+    if not total.total:
+        pytest.skip("no distress file")
+    assert total.rate >= MIN_DISTRESS
+
+
+def test_hard_moments_matched(report: Report) -> None:
+    total = report.total("hard moments matched")
+    if not total.total:
+        pytest.skip("no hard moments file")
+    assert total.rate >= MIN_HARD
