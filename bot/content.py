@@ -341,6 +341,8 @@ class SafetyFile(_Strict):
     contractions: dict[str, str] = Field(default_factory=dict)
     inflections: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     clause_words: tuple[str, ...] = ()
+    fold_accents: bool = False  # match "suicidio" and "suicídio", "mas" and "más" alike
+    clitics: tuple[str, ...] = ()  # pronouns glued to verbs ("matarme"), read as words of their own too
     lexicon: dict[str, tuple[str, ...]] = Field(min_length=1)
     idioms: tuple[str, ...] = ()
     categories: tuple[ScreenCategory, ...] = Field(min_length=1)
