@@ -161,9 +161,11 @@ class Normalizer:
     def _correct_uncached(self, word: str) -> str | None:
         if len(word) < 3 or not _ALPHA.fullmatch(word) or simplemma.is_known(word, lang=self.language):
             return None
-        if self._clitics and self._lemma(word)[0] != word:
-            # The lemmatiser read it as a form of another word ("mandarme" -> "mandar"): not a misspelling.
-            return None
+        if any(word.endswith(c) for c in self._clitics):
+            lemma = self._lemma(word)[0]
+            if lemma != word and simplemma.is_known(lemma, lang=self.language):
+                # A known verb with a pronoun glued on ("mandarme" -> "mandar"): not a misspelling of "matarme".
+                return None
         choices = self._vocab.get(word[0])
         if not choices:
             return None
