@@ -145,3 +145,11 @@ def test_a_parents_own_smack_is_guilt_not_violence() -> None:
     own = ES.screen("le di una bofetada a mi hija y me siento fatal")
     assert own.level == "distress"
     assert ES.screen("su padre le dio una bofetada a mi hija").crisis
+
+
+def test_rules_can_be_held_to_one_sentence() -> None:
+    across = "lo quiero. se murió el pez"
+    assert tiny().screen("tengo ganas de morir. hoy").crisis
+    assert tiny().screen(across).crisis  # by default a rule's words may stand in two sentences
+    assert not tiny(rules_within_sentence=True).screen(across).crisis
+    assert tiny(rules_within_sentence=True).screen("quiero, morir").crisis  # a comma is no sentence end

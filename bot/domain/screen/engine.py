@@ -145,6 +145,7 @@ class Screener:
                         block_negation=r.negation == "block",
                         unless=tuple(n if n in lexicon else "=" + n for n in r.unless),
                         reach=safety.negation_reach if r.negation_reach is None else r.negation_reach,
+                        one_sentence=safety.rules_within_sentence,
                     )
                     for r in cat.rules
                 )
