@@ -88,6 +88,14 @@ def test_clitics_are_peeled_only_from_words_the_lemmatiser_reads_as_verbs() -> N
     assert "se" in n.forms("cortarse")
 
 
+def test_clitics_on_short_verbs_the_lemmatiser_leaves_whole() -> None:
+    n = Normalizer("es", {}, (), clitics=["le", "la"], clitic_hosts=["ar", "er", "ir"])
+    assert {"dar", "le"} <= set(n.forms("darle"))  # simplemma leaves "darle" as it is
+    assert {"ver", "la"} <= set(n.forms("verla"))
+    assert n.forms("calle") == ("calle",)  # "cal" is a word, but no verb ending: not "cal" + "le"
+    assert "dar" not in Normalizer("es", {}, (), clitics=["le"]).forms("darle")  # no hosts, no guess
+
+
 def test_a_conjugated_word_is_not_corrected_into_a_rule_word() -> None:
     s = tiny()
     # "mandarme" is one edit short of... nothing here, but "matarme" is two away: it must stay "mandar".

@@ -173,6 +173,7 @@ class Screener:
             safety.clause_words,
             fold=safety.fold_accents,
             clitics=safety.clitics,
+            clitic_hosts=safety.clitic_hosts,
         )
 
     def _class_hits(self, tokens: list[Token]) -> ClassHits:

@@ -115,11 +115,13 @@ class Normalizer:
         clause_words: Iterable[str] = (),
         fold: bool = False,
         clitics: Iterable[str] = (),
+        clitic_hosts: Iterable[str] = (),
     ) -> None:
         self.language = language
         self.fold = fold
         # Pronouns glued to the end of a verb ("matarme", "tomármelas"): each one peeled off is a form too.
         self._clitics = sorted(set(clitics), key=len, reverse=True)
+        self._clitic_hosts = tuple(clitic_hosts)  # endings of a verb form a clitic may be glued to ("ar")
         self._clause_words = frozenset(clause_words)
         # Suffix -> replacements, tried when the lemmatiser leaves a word alone ("ending" -> "end"); a stem
         # counts only when it is a known word.
@@ -233,16 +235,26 @@ class Normalizer:
         return tuple(out)
 
     def _peel(self, word: str, out: dict[str, None]) -> None:
-        """Adds the clitics glued to a verb as forms: only for an unknown word the lemmatiser read as another."""
-        if len(out) < 2 or simplemma.is_known(word, lang=self.language):
+        """Adds the clitics glued to a verb as forms, for an unknown word the lemmatiser read as another
+        ("matarme" -> "matar"), or whose stem is a known word with a verb ending ("darle" -> "dar")."""
+        if simplemma.is_known(word, lang=self.language):
             return
-        rest = word
+        rest, peeled = word, []
         for _ in range(2):
-            clitic = next((c for c in self._clitics if rest.endswith(c) and len(rest) - len(c) >= 3), None)
+            clitic = next((c for c in self._clitics if rest.endswith(c) and len(rest) - len(c) >= 2), None)
             if clitic is None:
-                return
-            out[clitic] = None
+                break
+            peeled.append(clitic)
             rest = rest[: -len(clitic)]
+        if not peeled:
+            return
+        if len(out) < 2:  # the lemmatiser did not read it: the stem must be a verb form it knows
+            stem = rest.translate(_FOLD)
+            if not stem.endswith(self._clitic_hosts) or not simplemma.is_known(stem, lang=self.language):
+                return
+            out[stem] = None
+            out.update(dict.fromkeys(self._lemma(stem)))
+        out.update(dict.fromkeys(peeled))
 
     def _token(self, word: str) -> Token:
         return Token(self.forms(word), clause=word in self._clause_words)
