@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content import DEFAULT_CONTENT_DIR, ContentInvalid, SafetyFile, load_library
+from bot.content import DEFAULT_CONTENT_DIR, CardsFile, ContentInvalid, SafetyFile, Situation, load_library
 from bot.domain.screen import FEAR_FOR_CHILD, Screener
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "screen"
@@ -82,13 +82,20 @@ def _screener(content: Path, locale: str) -> tuple[Screener, bool]:
     try:
         library = load_library(content, locale=locale)
     except ContentInvalid as exc:
-        # A locale whose prompts are still being written: its screen is measured from the safety file alone
-        # (any other content error still fails).
+        # A locale whose prompts are still being written: its screen is measured from the safety file and the
+        # situation keywords alone (any other content error still fails).
         prompts = f"content/prompts/{locale}"
         if not all(e.file.startswith(prompts) for e in exc.errors):
             raise
         raw = yaml.safe_load((content / "safety" / f"{locale}.yaml").read_text(encoding="utf-8"))
-        return Screener(SafetyFile.model_validate(raw)), False
+        situations: list[Situation] = []
+        lexicon: dict[str, tuple[str, ...]] = {}
+        for path in sorted((content / "cards" / locale).glob("*.yaml")):
+            cards = CardsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+            situations.extend(cards.situations)
+            for name, entries in cards.lexicon.items():
+                lexicon[name] = lexicon.get(name, ()) + entries
+        return Screener(SafetyFile.model_validate(raw), situations, lexicon), bool(situations)
     assert library.safety is not None
     return Screener(library.safety, library.situations.values(), library.situation_lexicon), True
 
