@@ -391,6 +391,10 @@ class SafetyFile(_Strict):
     contractions: dict[str, str] = Field(default_factory=dict)
     inflections: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     clause_words: tuple[str, ...] = ()
+    fold_accents: bool = False  # match "suicidio" and "suicídio", "mas" and "más" alike
+    clitics: tuple[str, ...] = ()  # pronouns glued to verbs ("matarme"), read as words of their own too
+    clitic_hosts: tuple[str, ...] = ()  # verb endings a clitic may follow when the lemmatiser misses it ("dar")
+    rules_within_sentence: bool = False  # a rule's words must all stand in one sentence
     lexicon: dict[str, tuple[str, ...]] = Field(min_length=1)
     idioms: tuple[str, ...] = ()
     categories: tuple[ScreenCategory, ...] = Field(min_length=1)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from bot.domain.screen.normalize import Normalizer, Token
+from bot.domain.screen.normalize import Normalizer, Token, fold_accents
 from bot.domain.screen.patterns import ClassHits, Elem, PatternError, PatternSet, parse_pattern
 from bot.domain.screen.rules import NEGATION, Rule, spans
 
@@ -82,12 +82,13 @@ class Screener:
         if NEGATION not in lexicon:
             raise ScreenConfigError(f"the lexicon needs a class named {NEGATION!r}")
         self._about_child = safety.about_child
-        parser = Normalizer(safety.language, safety.contractions, ())
+        parser = Normalizer(safety.language, safety.contractions, (), fold=safety.fold_accents)
         vocabulary: set[str] = set()
+        fold = fold_accents if safety.fold_accents else str
 
         def parse(pattern: str, where: str) -> list[tuple[Elem, ...]]:
             try:
-                seqs = parse_pattern(pattern, lambda t: [w for w in parser.words(t) if w[0] not in ".!?;\n,"])
+                seqs = parse_pattern(pattern, lambda t: [fold(w) for w in parser.words(t) if w[0] not in ".!?;\n,"])
             except PatternError as exc:
                 raise ScreenConfigError(f"{where}: {exc}") from None
             for seq in seqs:
@@ -150,6 +151,7 @@ class Screener:
                         block_negation=r.negation == "block",
                         unless=tuple(n if n in lexicon else "=" + n for n in r.unless),
                         reach=safety.negation_reach if r.negation_reach is None else r.negation_reach,
+                        one_sentence=safety.rules_within_sentence,
                     )
                     for r in cat.rules
                 )
@@ -170,7 +172,14 @@ class Screener:
                 self._weights.append((si, weight))
         self._keywords = PatternSet(keywords, gap=KEYWORD_GAP)
         self.normalizer = Normalizer(
-            safety.language, safety.contractions, vocabulary, safety.inflections, safety.clause_words
+            safety.language,
+            safety.contractions,
+            vocabulary,
+            safety.inflections,
+            safety.clause_words,
+            fold=safety.fold_accents,
+            clitics=safety.clitics,
+            clitic_hosts=safety.clitic_hosts,
         )
 
     def _class_hits(self, tokens: list[Token]) -> ClassHits:

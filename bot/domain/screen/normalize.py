@@ -16,7 +16,7 @@ import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-__all__ = ["BREAK", "Normalizer", "Token", "basic_words"]
+__all__ = ["BREAK", "Normalizer", "Token", "basic_words", "fold_accents"]
 
 _QUOTES = str.maketrans(
     {
@@ -60,6 +60,12 @@ _NUMBER_WORD = re.compile(r"\d+([^\W\d_]+)")
 _TOKEN_APOS = re.compile(r"[^\W_]+(?:'+[^\W_]+)*|[.!?;\n]+|,")
 
 BREAK = "."
+# Accents a writer may leave out ("suicidio" typed "suicídio" or "mas" for "más"); "ñ" stays a letter of its own.
+_FOLD = str.maketrans("áàâäéèêëíìîïóòôöúùûü", "aaaaeeeeiiiioooouuuu")
+
+
+def fold_accents(word: str) -> str:
+    return word.translate(_FOLD)
 
 
 class Token(NamedTuple):
@@ -107,8 +113,15 @@ class Normalizer:
         vocabulary: Iterable[str],
         inflections: Mapping[str, Iterable[str]] | None = None,
         clause_words: Iterable[str] = (),
+        fold: bool = False,
+        clitics: Iterable[str] = (),
+        clitic_hosts: Iterable[str] = (),
     ) -> None:
         self.language = language
+        self.fold = fold
+        # Pronouns glued to the end of a verb ("matarme", "tomármelas"): each one peeled off is a form too.
+        self._clitics = sorted(set(clitics), key=len, reverse=True)
+        self._clitic_hosts = tuple(clitic_hosts)  # endings of a verb form a clitic may be glued to ("ar")
         self._clause_words = frozenset(clause_words)
         # Suffix -> replacements, tried when the lemmatiser leaves a word alone ("ending" -> "end"); a stem
         # counts only when it is a known word.
@@ -150,6 +163,11 @@ class Normalizer:
     def _correct_uncached(self, word: str) -> str | None:
         if len(word) < 3 or not _ALPHA.fullmatch(word) or simplemma.is_known(word, lang=self.language):
             return None
+        if any(word.endswith(c) for c in self._clitics):
+            lemma = self._lemma(word)[0]
+            if lemma != word and simplemma.is_known(lemma, lang=self.language):
+                # A known verb with a pronoun glued on ("mandarme" -> "mandar"): not a misspelling of "matarme".
+                return None
         choices = self._vocab.get(word[0])
         if not choices:
             return None
@@ -209,7 +227,34 @@ class Normalizer:
         for form in list(out):
             for lemma in self._lemma(form):
                 out[lemma] = None
+        if self._clitics:
+            self._peel(word, out)
+        if self.fold:
+            for form in list(out):
+                out[form.translate(_FOLD)] = None
         return tuple(out)
+
+    def _peel(self, word: str, out: dict[str, None]) -> None:
+        """Adds the clitics glued to a verb as forms, for an unknown word the lemmatiser read as another
+        ("matarme" -> "matar"), or whose stem is a known word with a verb ending ("darle" -> "dar")."""
+        if simplemma.is_known(word, lang=self.language):
+            return
+        rest, peeled = word, []
+        for _ in range(2):
+            clitic = next((c for c in self._clitics if rest.endswith(c) and len(rest) - len(c) >= 2), None)
+            if clitic is None:
+                break
+            peeled.append(clitic)
+            rest = rest[: -len(clitic)]
+        if not peeled:
+            return
+        if len(out) < 2:  # the lemmatiser did not read it: the stem must be a verb form it knows
+            stem = rest.translate(_FOLD)
+            if not stem.endswith(self._clitic_hosts) or not simplemma.is_known(stem, lang=self.language):
+                return
+            out[stem] = None
+            out.update(dict.fromkeys(self._lemma(stem)))
+        out.update(dict.fromkeys(peeled))
 
     def _token(self, word: str) -> Token:
         return Token(self.forms(word), clause=word in self._clause_words)

@@ -40,11 +40,14 @@ class Rule:
     block_negation: bool
     unless: tuple[str, ...]
     reach: int  # how far before the match a negator still blocks it
+    one_sentence: bool = False  # the match may not reach across a sentence end
 
     def _clear(self, parts: list[tuple[int, int]], tokens: Sequence[Token], hits: Hits) -> bool:
         """No negator just before or inside the match (other than inside its own words, as in "never wake
         up"), and no ``unless`` class in its sentence(s)."""
         start, end = min(s for s, _e in parts), max(e for _s, e in parts)
+        if self.one_sentence and any(t.brk for t in tokens[start:end]):
+            return False
         if self.block_negation:
             lo = start
             while lo > 0 and start - lo < self.reach and not tokens[lo - 1].brk and not tokens[lo - 1].clause:
