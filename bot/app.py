@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.content import Library, load_library
+from bot.content import DEFAULT_CONTENT_DIR, Library, load_library
 from bot.db.engine import create_engine, is_sqlite, session_factory
 from bot.delivery.limiter import Limiter, make_limiter
 from bot.delivery.loops import DISPATCH_BATCH, SQLITE_DISPATCH_BATCH, Engine
@@ -33,7 +33,7 @@ from bot.domain import places
 from bot.fsm_storage import build_storage
 from bot.handlers import build_router
 from bot.handlers.middlewares import PrivateOnlyMiddleware, WhoMiddleware
-from bot.handlers.screening import ScreenMiddleware
+from bot.handlers.screening import Hearing, ScreenMiddleware
 from bot.handlers.therapist import sync_commands
 from bot.render_therapist import digest_text, quiet_alert_text
 from bot.runmodes import Runtime, run_polling, run_webhook
@@ -73,6 +73,22 @@ def resources_text(library: Library, override: Path | None) -> str:
         return raw.strip()
     assert library.safety is not None
     return library.safety.resources.strip()
+
+
+def hearings(library: Library, settings: Settings, resources: str) -> list[Hearing]:
+    """The bot's own locale first, then every other locale that ships a safety file (content/safety/<xx>.yaml):
+    a parent is heard in any language the bot knows, whatever their Telegram is set to."""
+    assert library.screener is not None
+    out = [Hearing(library.screener, library, resources)]
+    root = settings.content_dir or DEFAULT_CONTENT_DIR
+    for path in sorted((root / "safety").glob("*.yaml")):
+        locale = path.stem
+        if "." in locale or locale == library.locale:
+            continue
+        other = load_library(settings.content_dir, locale=locale)
+        if other.screener is not None:
+            out.append(Hearing(other.screener, other, resources_text(other, settings.safety_resources_file)))
+    return out
 
 
 @dataclass
@@ -199,7 +215,7 @@ def build_app(
     dp.callback_query.outer_middleware(private)
     assert library.screener is not None
     resources = resources_text(library, settings.safety_resources_file)
-    dp.message.outer_middleware(ScreenMiddleware(library.screener, library, resources))
+    dp.message.outer_middleware(ScreenMiddleware(hearings(library, settings, resources)))
     who = WhoMiddleware(families)
     # Outer, so access filters (bot.handlers.util.Ready) can see who is talking before a handler is chosen.
     dp.message.outer_middleware(who)

@@ -443,6 +443,7 @@ class Library:
     situation_lexicon: dict[str, tuple[str, ...]] = field(default_factory=dict)
     distress: DistressContent | None = None
     screener: Screener | None = None  # compiled from safety + situations at load
+    locale: str = "en"
 
     def band(self, band_id: str) -> Band:
         for b in self.bands:
@@ -691,4 +692,5 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
         situation_lexicon=situation_lexicon,
         distress=distress,
         screener=screener,
+        locale=locale,
     )

@@ -14,7 +14,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware, Router
@@ -22,6 +23,7 @@ from aiogram.enums import ParseMode
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
+from simplemma import in_target_language
 
 from bot import keyboards as K
 from bot.content import DistressContent, Library
@@ -69,13 +71,44 @@ def distress_reply(screen: Screen, distress: DistressContent, library: Library) 
     return fit(text), K.kb(*rows)
 
 
+@dataclass(frozen=True)
+class Hearing:
+    """One locale's screen, with the texts it answers in (its library's distress reply, its resources)."""
+
+    screener: Screener
+    library: Library
+    resources: str
+
+    @property
+    def language(self) -> str:
+        assert self.library.safety is not None
+        return self.library.safety.language
+
+    @property
+    def fear_step(self) -> str:
+        assert self.library.safety is not None
+        return self.library.safety.fear_step.strip()
+
+
+def hear(text: str, hearings: Sequence[Hearing]) -> tuple[Screen, Hearing]:
+    """Every shipped locale listens, whatever language the person's Telegram is in: a crisis or distress heard in
+    any of them wins, answered in that locale's words. Otherwise the first (the bot's own) locale's reading."""
+    screens = [(one.screener.screen(text), one) for one in hearings]
+    for level in ("crisis", "distress"):
+        found = [(screen, one) for screen, one in screens if screen.level == level]
+        if len(found) > 1:
+            # Heard in several: answer in the language the message is most written in.
+            found.sort(key=lambda pair: -in_target_language(text, lang=pair[1].language))
+        if found:
+            return found[0]
+    return next(((screen, one) for screen, one in screens if screen.situations), screens[0])
+
+
 class ScreenMiddleware(BaseMiddleware):
-    def __init__(self, screener: Screener, library: Library, resources: str) -> None:
-        self._screener = screener
-        self._library = library
-        self._resources = resources
-        assert library.safety is not None
-        self._fear_step = library.safety.fear_step.strip()
+    def __init__(self, hearings: Sequence[Hearing]) -> None:
+        if not hearings:
+            raise ValueError("at least one locale must have a safety file")
+        self._hearings = tuple(hearings)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Message):
@@ -83,13 +116,13 @@ class ScreenMiddleware(BaseMiddleware):
         text = event.text or event.caption
         if not text:
             return await handler(event, data)
-        screen = self._screener.screen(text)
+        screen, heard = hear(text, self._hearings)
         if screen.crisis:
             log.info("crisis resources shown (text not stored; fear step: %s)", screen.fear_for_child)
-            await event.answer(crisis_reply(screen, self._resources, self._fear_step))
+            await event.answer(crisis_reply(screen, heard.resources, heard.fear_step))
             return None
         data["screen"] = screen
-        distress = self._library.distress
+        distress = heard.library.distress
         if screen.level != "distress" or distress is None:
             return await handler(event, data)
         state: FSMContext | None = data.get("state")
@@ -100,7 +133,7 @@ class ScreenMiddleware(BaseMiddleware):
         if current in NOTE_STATES or text.startswith("/"):
             result = await handler(event, data)
         log.info("distress reply shown")
-        reply, markup = distress_reply(screen, distress, self._library)
+        reply, markup = distress_reply(screen, distress, heard.library)
         await event.answer(reply, parse_mode=HTML, reply_markup=markup)
         return result
 
