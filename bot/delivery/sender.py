@@ -261,7 +261,8 @@ class Sender:
         assert job.text is not None
         chat, _msg_id, error = await self._send_all(job, job.text, None)
         if chat:
-            self._mark(job, "sent", sent_at=self._clock.now(), last_error=None)
+            # A digest names the therapist's families: once it has gone, the text is not kept.
+            self._mark(job, "sent", sent_at=self._clock.now(), last_error=None, text="")
             return True
         self._fail(job, error)
         return False
