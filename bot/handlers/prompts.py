@@ -75,7 +75,8 @@ async def prompt_button(
     if who is None or d is None:
         await query.answer(T.BUTTON_NOT_YOURS, show_alert=True)
         return
-    if d.status != "sent":
+    # "sending": the message has reached the chat but the engine's batched writer hasn't marked it yet.
+    if d.status not in ("sent", "sending"):
         await query.answer(T.NOT_SENT_YET)
         return
     content = await deliveries.content_for(delivery_id)
