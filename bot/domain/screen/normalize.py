@@ -44,7 +44,9 @@ _WORDISH = re.compile(r"[^\W_]+(?:@+[^\W_]+)*")
 _HAS_LETTER = re.compile(_LETTER)
 _HAS_LEET = re.compile(r"[\d@]")
 # Only words with a digit or an inner '@' can be leetspeak; the rest are left alone without a call.
-_MIXED = re.compile(r"[^\W_]*\d[^\W_]*(?:@+[^\W_]+)*|[^\W_]+(?:@+[^\W_]+)+")
+# The look-behind starts a match only where a word starts, which is the only place one can start; without it
+# the engine retries from every letter of every word.
+_MIXED = re.compile(r"(?<![^\W_])(?:[^\W_]*\d[^\W_]*(?:@+[^\W_]+)*|[^\W_]+(?:@+[^\W_]+)+)")
 # Numbers with a unit or ordinal ("5yo", "2nd", "10pm", "3yrs") are not leetspeak.
 _NUMBER_UNIT = re.compile(
     r"\d+(?:st|nd|rd|th|s|x|k|am|pm|yo|yos|yro|y|yr|yrs|year|years|yearold|yearolds|m|mo|mos|mth|mths|month|months"
@@ -73,6 +75,20 @@ class Token(NamedTuple):
 
 _BREAK_TOKEN = Token((), True)
 _COMMA_TOKEN = Token((",",), clause=True)
+# Straightening quotes one character at a time (str.translate) is slow on long text; most messages have none.
+_QUOTE_PAIRS = tuple((chr(k), v) for k, v in _QUOTES.items() if isinstance(v, str))
+assert len(_QUOTE_PAIRS) == len(_QUOTES)
+# Distinct raw words remembered with their tokens; past this the memory is cleared rather than grown.
+_RAW_LIMIT = 65536
+
+
+def _straight(text: str) -> str:
+    """``text`` normalised, casefolded, quotes straightened."""
+    s = unicodedata.normalize("NFKC", text).casefold()
+    for quote, plain in _QUOTE_PAIRS:
+        if quote in s:
+            s = s.replace(quote, plain)
+    return s
 
 
 def _deleet(match: re.Match[str]) -> str:
@@ -86,7 +102,7 @@ def _deleet(match: re.Match[str]) -> str:
 
 def basic_words(text: str) -> list[str]:
     """Casefolded, straightened, de-leeted words of ``text`` without contractions or lemmas (for patterns)."""
-    s = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+    s = _straight(text)
     s = _INNER_APOSTROPHE.sub("", s)
     s = _WORDISH.sub(_deleet, s)
     return [t for t in _TOKEN.findall(s) if t[0] not in ".!?;\n"]
@@ -131,6 +147,7 @@ class Normalizer:
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
         self.forms = lru_cache(maxsize=65536)(self._forms)  # type: ignore[method-assign]
         self._cached_token = lru_cache(maxsize=65536)(self._token)
+        self._raw_cache: dict[str, tuple[Token | None, ...]] = {}
 
     @staticmethod
     def _key(text: str) -> str:
@@ -175,14 +192,18 @@ class Normalizer:
                 return whole.split()
         return [word]
 
-    def words(self, text: str) -> list[str]:
-        """The normalised surface words and sentence ends of ``text``, before spelling and lemmas."""
-        s = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+    @staticmethod
+    def _raw(text: str) -> list[str]:
+        s = _straight(text)
         if _HAS_LEET.search(s):
             s = _MIXED.sub(_deleet, s)
+        return _TOKEN_APOS.findall(s)
+
+    def words(self, text: str) -> list[str]:
+        """The normalised surface words and sentence ends of ``text``, before spelling and lemmas."""
         out: list[str] = []
         whole = self._whole
-        for tok in _TOKEN_APOS.findall(s):
+        for tok in self._raw(text):
             if tok[0] in ".!?;\n," or (tok not in whole and "'" not in tok):
                 out.append(tok)
             else:
@@ -214,15 +235,32 @@ class Normalizer:
     def _token(self, word: str) -> Token:
         return Token(self.forms(word), clause=word in self._clause_words)
 
-    def tokens(self, text: str) -> list[Token]:
-        out: list[Token] = []
-        token = self._cached_token
-        for word in self.words(text):
+    def _raw_tokens(self, raw: str) -> tuple[Token | None, ...]:
+        """The tokens one raw word stands for, a sentence end as None (it is dropped after another)."""
+        out: list[Token | None] = []
+        for word in self._expand(raw) if raw[0] not in ".!?;\n," else [raw]:
             if word == ",":
                 out.append(_COMMA_TOKEN)
             elif word[0] in ".!?;\n":
-                if out and not out[-1].brk:
-                    out.append(_BREAK_TOKEN)
+                out.append(None)
             else:
-                out.append(token(word))
+                out.append(self._cached_token(word))
+        result = tuple(out)
+        if len(self._raw_cache) >= _RAW_LIMIT:
+            self._raw_cache.clear()
+        self._raw_cache[raw] = result
+        return result
+
+    def tokens(self, text: str) -> list[Token]:
+        out: list[Token] = []
+        cache = self._raw_cache
+        for raw in self._raw(text):
+            toks = cache.get(raw)
+            if toks is None:
+                toks = self._raw_tokens(raw)
+            for token in toks:
+                if token is not None:
+                    out.append(token)
+                elif out and not out[-1].brk:
+                    out.append(_BREAK_TOKEN)
         return out
