@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING, Literal
 
 from bot.domain.screen.normalize import Normalizer, Token
@@ -302,7 +304,7 @@ class Screener:
     def screen(self, text: str) -> Screen:
         tokens = self.normalizer.tokens(text)
         # Every form and every class found: patterns and rules needing anything else are skipped unwalked.
-        present = {form for token in tokens for form in token.forms}
+        present = set(chain.from_iterable(map(itemgetter(0), tokens)))
         hits = self._class_hits(tokens, present)
         # Idioms are cut for the crisis rules only: "dead on my feet" is still exhaustion.
         cut = self._cut_idioms(tokens, present)

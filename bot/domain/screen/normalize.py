@@ -53,6 +53,7 @@ _NUMBER_UNIT = re.compile(
     r"|w|wk|wks|week|weeks|d|day|days|h|hr|hrs|hour|hours|min|mins|sec|secs|km|kms|kg|kgs|g|lb|lbs|ml|l|cm|mm"
     r"|ft|in|mph|kph|p|gb|mb)"
 )
+_STRETCH = re.compile(r"(?:[^\W_]|@)*")
 _LEET = str.maketrans("013457@", "oieasta")
 # A token is a word, or a sentence end (negation and phrases never reach across one).
 _TOKEN = re.compile(r"[^\W_]+|[.!?;\n]+")
@@ -89,6 +90,28 @@ def _straight(text: str) -> str:
         if quote in s:
             s = s.replace(quote, plain)
     return s
+
+
+def _deleet_text(s: str) -> str:
+    """``_MIXED.sub(_deleet, s)``, run only on the stretches of letters, digits and '@' around a digit or
+    an '@' (a match lies inside one), so the rest of a long message costs no regex work."""
+    parts: list[str] = []
+    last = 0
+    for m in _HAS_LEET.finditer(s):
+        i = m.start()
+        if i < last:
+            continue
+        j = i
+        while j > last and (s[j - 1].isalnum() or s[j - 1] == "@"):  # isalnum() is the regex's [^\W_]
+            j -= 1
+        end = _STRETCH.match(s, i).end()  # type: ignore[union-attr]  # it matches the empty string too
+        parts.append(s[last:j])
+        parts.append(_MIXED.sub(_deleet, s[j:end]))
+        last = end
+    if not parts:
+        return s
+    parts.append(s[last:])
+    return "".join(parts)
 
 
 def _deleet(match: re.Match[str]) -> str:
@@ -194,10 +217,7 @@ class Normalizer:
 
     @staticmethod
     def _raw(text: str) -> list[str]:
-        s = _straight(text)
-        if _HAS_LEET.search(s):
-            s = _MIXED.sub(_deleet, s)
-        return _TOKEN_APOS.findall(s)
+        return _TOKEN_APOS.findall(_deleet_text(_straight(text)))
 
     def words(self, text: str) -> list[str]:
         """The normalised surface words and sentence ends of ``text``, before spelling and lemmas."""

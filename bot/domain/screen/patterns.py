@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from operator import itemgetter
 
 from bot.domain.screen.normalize import Token
 
@@ -77,6 +78,9 @@ _Start = tuple[tuple[int, ...], tuple[_Lead, ...], dict[str, list[_Lead]] | None
 _NOTHING: _Start = ((), (), None, frozenset())
 
 
+_FORMS = itemgetter(0)  # a token's forms, without the named attribute's lookup
+
+
 def _lead(owner: int, elems: tuple[Elem, ...], k: int) -> _Lead:
     return owner, elems, frozenset(e.text for e in elems[k:] if e.kind in "wc")
 
@@ -117,6 +121,7 @@ class PatternSet:
                 self._by_class.setdefault(first.text, []).append(_lead(owner, elems, 1))
         self._cache: dict[tuple[str, ...], _Start] = {}
         self._firsts = frozenset(self._exact) | frozenset(self._pairs)
+        self._class_pair_list = [(name, by_word, frozenset(by_word)) for name, by_word in self._class_pairs.items()]
 
     def classes_used(self) -> set[str]:
         """Every class named anywhere in a pattern: the only hits :meth:`find` looks at."""
@@ -215,11 +220,11 @@ class PatternSet:
     ) -> None:
         n = len(tokens)
         cache, rest, reach = self._cache, self._rest, 2 + self.gap
-        scan: Sequence[Token] = tokens
         if present is not None and not self._prefix and self._firsts.isdisjoint(present):
-            scan = ()  # no word-first pattern can start anywhere
-        for start, token in enumerate(scan):
-            forms = token.forms
+            forms_at: list[tuple[str, ...]] = []  # no word-first pattern can start anywhere
+        else:
+            forms_at = list(map(_FORMS, tokens))
+        for start, forms in enumerate(forms_at):
             if not forms:
                 continue
             entry = cache.get(forms)
@@ -240,8 +245,9 @@ class PatternSet:
                     if end >= 0:
                         out.add((owner, start, end))
             if pairs is not None:
-                for nxt in range(start + 1, min(start + reach, n)):
-                    following = tokens[nxt].forms
+                stop = start + reach
+                for nxt in range(start + 1, stop if stop < n else n):
+                    following = forms_at[nxt]
                     if not following:
                         break
                     if seconds.isdisjoint(following):
@@ -265,13 +271,18 @@ class PatternSet:
         out: set[tuple[int, int, int]],
     ) -> None:
         n = len(tokens)
-        for name, by_word in self._class_pairs.items():
-            for start, ends in hits.get(name, {}).items():
+        for name, by_word, seconds in self._class_pair_list:
+            by_start = hits.get(name)
+            if not by_start:
+                continue
+            for start, ends in by_start.items():
                 for first_end in ends:
                     for nxt in range(first_end, min(first_end + 1 + self.gap, n)):
                         following = tokens[nxt].forms
                         if not following:
                             break
+                        if seconds.isdisjoint(following):
+                            continue
                         for second in following:
                             for owner, elems, needs in by_word.get(second, ()):
                                 if len(elems) == 2:
