@@ -4,12 +4,15 @@ a child. Compiled once per locale from ``content/safety/<locale>.yaml`` and the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING, Literal
 
 from bot.domain.screen.normalize import Normalizer, Token, fold_accents
 from bot.domain.screen.patterns import ClassHits, Elem, PatternError, PatternSet, parse_pattern
-from bot.domain.screen.rules import NEGATION, Rule, spans
+from bot.domain.screen.rules import NEGATION, Hits, Rule, span_list, spans
 
 if TYPE_CHECKING:
     from bot.content import SafetyFile, ScreenCategory, Situation
@@ -45,6 +48,33 @@ class Screen:
 class _Category:
     id: str
     rules: tuple[Rule, ...]
+
+
+class _Tier:
+    """Crisis categories or distress kinds, with their rules indexed so that a message tests only the rules
+    whose classes it has."""
+
+    def __init__(self, cats: list[_Category], phrases: PatternSet, breadth: Mapping[str, int]) -> None:
+        self.cats = cats
+        self.phrases = phrases
+        self.phrase_classes = frozenset(phrases.classes_used())
+        # Each rule is filed under its narrowest class (fewest entries), which most messages lack.
+        self._by_key: dict[str, list[tuple[int, frozenset[str], frozenset[str], Rule]]] = {}
+        for i, cat in enumerate(cats):
+            for rule in cat.rules:
+                key = min(rule.classes, key=lambda name: (breadth.get(name, 0), name))
+                self._by_key.setdefault(key, []).append((i, frozenset(rule.classes), rule.reads(), rule))
+        self._keys = frozenset(self._by_key)
+
+    def candidates(self, present: AbstractSet[str]) -> list[tuple[int, frozenset[str], Rule]]:
+        """The rules all of whose classes are in ``present``, with what each reads (in no fixed order)."""
+        by_key = self._by_key
+        return [
+            (i, reads, rule)
+            for key in self._keys & present
+            for i, needs, reads, rule in by_key[key]
+            if needs <= present
+        ]
 
 
 def _expand(name: str, lexicon: Mapping[str, tuple[str, ...]], seen: tuple[str, ...] = ()) -> list[str]:
@@ -160,6 +190,11 @@ class Screener:
 
         self._crisis, self._crisis_phrases = compile_categories(safety.categories, 0)
         self._distress, self._distress_phrases = compile_categories(safety.distress, 0)
+        breadth: dict[str, int] = {}
+        for i, _seq in base + derived:
+            breadth[self._class_names[i]] = breadth.get(self._class_names[i], 0) + 1
+        self._crisis_tier = _Tier(self._crisis, self._crisis_phrases, breadth)
+        self._distress_tier = _Tier(self._distress, self._distress_phrases, breadth)
 
         self._situation_ids: list[str] = []
         keywords: list[tuple[int, tuple[Elem, ...]]] = []
@@ -182,16 +217,32 @@ class Screener:
             clitic_hosts=safety.clitic_hosts,
         )
 
-    def _class_hits(self, tokens: list[Token]) -> ClassHits:
+    def _class_hits(self, tokens: list[Token], present: set[str] | None = None) -> ClassHits:
+        """Where each word class is found; ``present`` (every form in ``tokens``), when given, gains the
+        names of the classes found."""
         hits: ClassHits = {}
-        for owner, start, end in self._classes.find(tokens):
-            hits.setdefault(self._class_names[owner], {}).setdefault(start, []).append(end)
-        for owner, start, end in self._derived.find(tokens, hits):
-            hits.setdefault(self._class_names[owner], {}).setdefault(start, []).append(end)
+        names = self._class_names
+        singles, longer = self._classes.find_split(tokens, None, present)
+        for start, owners in singles:
+            end = start + 1
+            for owner in owners:
+                by_start = hits.get(names[owner])
+                if by_start is None:
+                    hits[names[owner]] = {start: [end]}
+                else:
+                    by_start[start] = [end]  # one-word matches come first at a start
+        for owner, start, end in longer:
+            hits.setdefault(names[owner], {}).setdefault(start, []).append(end)
+        if present is not None:
+            present.update(hits)
+        for owner, start, end in self._derived.find(tokens, hits, present):
+            hits.setdefault(names[owner], {}).setdefault(start, []).append(end)
+        if present is not None:
+            present.update(hits)
         return hits
 
-    def _cut_idioms(self, tokens: list[Token]) -> list[Token]:
-        found = self._idioms.find(tokens)
+    def _cut_idioms(self, tokens: list[Token], present: set[str] | None = None) -> list[Token]:
+        found = self._idioms.find(tokens, None, present)
         if not found:
             return tokens
         out = list(tokens)
@@ -201,12 +252,14 @@ class Screener:
         return out
 
     @staticmethod
-    def _without_cut(hits: ClassHits, cut: list[Token]) -> ClassHits:
-        """The class hits that touch no cut word: what matching the cut tokens afresh would find."""
+    def _without_cut(hits: ClassHits, cut: list[Token], names: Iterable[str] | None = None) -> ClassHits:
+        """The class hits that touch no cut word: what matching the cut tokens afresh would find (only for
+        ``names`` when given)."""
         gone = {i for i, t in enumerate(cut) if t is _CUT}
         lo, hi = min(gone), max(gone)
         out: ClassHits = {}
-        for name, by_start in hits.items():
+        wanted = hits.items() if names is None else [(n, hits[n]) for n in names if n in hits]
+        for name, by_start in wanted:
             kept: dict[int, list[int]] = {}
             for s, ends in by_start.items():
                 if s > hi or max(ends) <= lo:
@@ -219,23 +272,11 @@ class Screener:
                 out[name] = kept
         return out
 
-    @staticmethod
-    def _categories(
-        cats: list[_Category], phrases: PatternSet, tokens: list[Token], hits: ClassHits
-    ) -> tuple[str, ...]:
-        found: dict[str, None] = {}
-        phrase_hits = {owner for owner, _s, _e in phrases.find(tokens, hits)}
-        by_class = spans(hits)
-        for i, cat in enumerate(cats):
-            if i in phrase_hits or any(rule.test(tokens, by_class) for rule in cat.rules):
-                found[cat.id] = None
-        return tuple(found)
-
-    def _situations(self, tokens: list[Token], hits: ClassHits) -> tuple[str, ...]:
+    def _situations(self, tokens: list[Token], hits: ClassHits, present: set[str] | None = None) -> tuple[str, ...]:
         seen: set[int] = set()
         score: dict[int, int] = {}
         first: dict[int, int] = {}
-        for owner, start, _end in self._keywords.find(tokens, hits):
+        for owner, start, _end in self._keywords.find(tokens, hits, present):
             si, weight = self._weights[owner]
             first[si] = min(start, first.get(si, start))
             if owner in seen:
@@ -247,18 +288,41 @@ class Screener:
         )
         return tuple(self._situation_ids[si] for si in ranked)
 
+    @staticmethod
+    def _tier(tier: _Tier, tokens: list[Token], hits: ClassHits, present: set[str], cut: bool) -> tuple[str, ...]:
+        """The categories of a tier found in ``tokens``; ``hits`` are the uncut class hits when ``cut``."""
+        candidates = tier.candidates(present)
+        names: set[str] = set(tier.phrase_classes)
+        for _i, reads, _rule in candidates:
+            names |= reads
+        if cut:
+            hits = Screener._without_cut(hits, tokens, names)
+        matched = {owner for owner, _s, _e in tier.phrases.find(tokens, hits, present)}
+        by_class: Hits = {}
+        for i, reads, rule in candidates:
+            if i in matched:
+                continue
+            for name in reads:
+                if name not in by_class:
+                    by_class[name] = span_list(hits.get(name))
+            if rule.test(tokens, by_class):
+                matched.add(i)
+        found = {cat.id: None for i, cat in enumerate(tier.cats) if i in matched}
+        return tuple(found)
+
     def screen(self, text: str) -> Screen:
         tokens = self.normalizer.tokens(text)
-        hits = self._class_hits(tokens)
+        # Every form and every class found: patterns and rules needing anything else are skipped unwalked.
+        present = set(chain.from_iterable(map(itemgetter(0), tokens)))
+        hits = self._class_hits(tokens, present)
         # Idioms are cut for the crisis rules only: "dead on my feet" is still exhaustion.
-        cut = self._cut_idioms(tokens)
-        cut_hits = hits if cut is tokens else self._without_cut(hits, cut)
+        cut = self._cut_idioms(tokens, present)
         about_child = any(name in hits for name in self._about_child)
-        crisis = self._categories(self._crisis, self._crisis_phrases, cut, cut_hits)
-        situations = self._situations(tokens, hits)
+        crisis = self._tier(self._crisis_tier, cut, hits, present, cut is not tokens)
+        situations = self._situations(tokens, hits, present)
         if crisis:
             return Screen("crisis", crisis, FEAR_FOR_CHILD in crisis, situations, about_child)
-        distress = self._categories(self._distress, self._distress_phrases, tokens, hits)
+        distress = self._tier(self._distress_tier, tokens, hits, present, False)
         if distress:
             return Screen("distress", distress, False, situations, about_child)
         return Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))

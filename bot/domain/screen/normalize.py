@@ -44,13 +44,16 @@ _WORDISH = re.compile(r"[^\W_]+(?:@+[^\W_]+)*")
 _HAS_LETTER = re.compile(_LETTER)
 _HAS_LEET = re.compile(r"[\d@]")
 # Only words with a digit or an inner '@' can be leetspeak; the rest are left alone without a call.
-_MIXED = re.compile(r"[^\W_]*\d[^\W_]*(?:@+[^\W_]+)*|[^\W_]+(?:@+[^\W_]+)+")
+# The look-behind starts a match only where a word starts, which is the only place one can start; without it
+# the engine retries from every letter of every word.
+_MIXED = re.compile(r"(?<![^\W_])(?:[^\W_]*\d[^\W_]*(?:@+[^\W_]+)*|[^\W_]+(?:@+[^\W_]+)+)")
 # Numbers with a unit or ordinal ("5yo", "2nd", "10pm", "3yrs") are not leetspeak.
 _NUMBER_UNIT = re.compile(
     r"\d+(?:st|nd|rd|th|s|x|k|am|pm|yo|yos|yro|y|yr|yrs|year|years|yearold|yearolds|m|mo|mos|mth|mths|month|months"
     r"|w|wk|wks|week|weeks|d|day|days|h|hr|hrs|hour|hours|min|mins|sec|secs|km|kms|kg|kgs|g|lb|lbs|ml|l|cm|mm"
     r"|ft|in|mph|kph|p|gb|mb)"
 )
+_STRETCH = re.compile(r"(?:[^\W_]|@)*")
 _LEET = str.maketrans("013457@", "oieasta")
 # A token is a word, or a sentence end (negation and phrases never reach across one).
 _TOKEN = re.compile(r"[^\W_]+|[.!?;\n]+")
@@ -79,6 +82,42 @@ class Token(NamedTuple):
 
 _BREAK_TOKEN = Token((), True)
 _COMMA_TOKEN = Token((",",), clause=True)
+# Straightening quotes one character at a time (str.translate) is slow on long text; most messages have none.
+_QUOTE_PAIRS = tuple((chr(k), v) for k, v in _QUOTES.items() if isinstance(v, str))
+assert len(_QUOTE_PAIRS) == len(_QUOTES)
+# Distinct raw words remembered with their tokens; past this the memory is cleared rather than grown.
+_RAW_LIMIT = 65536
+
+
+def _straight(text: str) -> str:
+    """``text`` normalised, casefolded, quotes straightened."""
+    s = unicodedata.normalize("NFKC", text).casefold()
+    for quote, plain in _QUOTE_PAIRS:
+        if quote in s:
+            s = s.replace(quote, plain)
+    return s
+
+
+def _deleet_text(s: str) -> str:
+    """``_MIXED.sub(_deleet, s)``, run only on the stretches of letters, digits and '@' around a digit or
+    an '@' (a match lies inside one), so the rest of a long message costs no regex work."""
+    parts: list[str] = []
+    last = 0
+    for m in _HAS_LEET.finditer(s):
+        i = m.start()
+        if i < last:
+            continue
+        j = i
+        while j > last and (s[j - 1].isalnum() or s[j - 1] == "@"):  # isalnum() is the regex's [^\W_]
+            j -= 1
+        end = _STRETCH.match(s, i).end()  # type: ignore[union-attr]  # it matches the empty string too
+        parts.append(s[last:j])
+        parts.append(_MIXED.sub(_deleet, s[j:end]))
+        last = end
+    if not parts:
+        return s
+    parts.append(s[last:])
+    return "".join(parts)
 
 
 def _deleet(match: re.Match[str]) -> str:
@@ -92,7 +131,7 @@ def _deleet(match: re.Match[str]) -> str:
 
 def basic_words(text: str) -> list[str]:
     """Casefolded, straightened, de-leeted words of ``text`` without contractions or lemmas (for patterns)."""
-    s = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+    s = _straight(text)
     s = _INNER_APOSTROPHE.sub("", s)
     s = _WORDISH.sub(_deleet, s)
     return [t for t in _TOKEN.findall(s) if t[0] not in ".!?;\n"]
@@ -144,6 +183,7 @@ class Normalizer:
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
         self.forms = lru_cache(maxsize=65536)(self._forms)  # type: ignore[method-assign]
         self._cached_token = lru_cache(maxsize=65536)(self._token)
+        self._raw_cache: dict[str, tuple[Token | None, ...]] = {}
 
     @staticmethod
     def _key(text: str) -> str:
@@ -193,14 +233,15 @@ class Normalizer:
                 return whole.split()
         return [word]
 
+    @staticmethod
+    def _raw(text: str) -> list[str]:
+        return _TOKEN_APOS.findall(_deleet_text(_straight(text)))
+
     def words(self, text: str) -> list[str]:
         """The normalised surface words and sentence ends of ``text``, before spelling and lemmas."""
-        s = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
-        if _HAS_LEET.search(s):
-            s = _MIXED.sub(_deleet, s)
         out: list[str] = []
         whole = self._whole
-        for tok in _TOKEN_APOS.findall(s):
+        for tok in self._raw(text):
             if tok[0] in ".!?;\n," or (tok not in whole and "'" not in tok):
                 out.append(tok)
             else:
@@ -259,15 +300,32 @@ class Normalizer:
     def _token(self, word: str) -> Token:
         return Token(self.forms(word), clause=word in self._clause_words)
 
-    def tokens(self, text: str) -> list[Token]:
-        out: list[Token] = []
-        token = self._cached_token
-        for word in self.words(text):
+    def _raw_tokens(self, raw: str) -> tuple[Token | None, ...]:
+        """The tokens one raw word stands for, a sentence end as None (it is dropped after another)."""
+        out: list[Token | None] = []
+        for word in self._expand(raw) if raw[0] not in ".!?;\n," else [raw]:
             if word == ",":
                 out.append(_COMMA_TOKEN)
             elif word[0] in ".!?;\n":
-                if out and not out[-1].brk:
-                    out.append(_BREAK_TOKEN)
+                out.append(None)
             else:
-                out.append(token(word))
+                out.append(self._cached_token(word))
+        result = tuple(out)
+        if len(self._raw_cache) >= _RAW_LIMIT:
+            self._raw_cache.clear()
+        self._raw_cache[raw] = result
+        return result
+
+    def tokens(self, text: str) -> list[Token]:
+        out: list[Token] = []
+        cache = self._raw_cache
+        for raw in self._raw(text):
+            toks = cache.get(raw)
+            if toks is None:
+                toks = self._raw_tokens(raw)
+            for token in toks:
+                if token is not None:
+                    out.append(token)
+                elif out and not out[-1].brk:
+                    out.append(_BREAK_TOKEN)
         return out

@@ -8,7 +8,9 @@ squeezed, corrected, lemma), a prefix (``suicid*``), one wildcard word (``*``) o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from operator import itemgetter
 
 from bot.domain.screen.normalize import Token
 
@@ -62,114 +64,242 @@ def parse_pattern(pattern: str, words: Callable[[str], list[str]]) -> list[tuple
     return out
 
 
-def _barrier(token: Token) -> bool:
-    return not token.forms
+# Per-token start entries are cached by the token's forms; past this many distinct tokens the cache is
+# cleared rather than grown (a long-running bot sees an open-ended vocabulary).
+_CACHE_LIMIT = 65536
+
+Entry = tuple[int, tuple[Elem, ...]]
+# A pattern to match on, with the words and classes its remaining elements need: when one of them is nowhere
+# in the message, the pattern is skipped without walking it.
+_Lead = tuple[int, tuple[Elem, ...], frozenset[str]]
+# What a token can start: patterns it matches whole, longer patterns its first element matched (matched on
+# from element 1), and the second words of patterns starting with a pair of plain words (on from element 2).
+_Start = tuple[tuple[int, ...], tuple[_Lead, ...], dict[str, list[_Lead]] | None, frozenset[str]]
+_NOTHING: _Start = ((), (), None, frozenset())
+
+
+_FORMS = itemgetter(0)  # a token's forms, without the named attribute's lookup
+
+
+def _lead(owner: int, elems: tuple[Elem, ...], k: int) -> _Lead:
+    return owner, elems, frozenset(e.text for e in elems[k:] if e.kind in "wc")
 
 
 class PatternSet:
     """Many patterns, each with an owner index, found in a token list.
 
-    Patterns are indexed by their first element, so a lookup costs a few dict probes per token however many
-    patterns there are. ``gap`` lets up to that many other words stand between two elements (situation
-    keywords); a sentence end or a cut idiom always stops a pattern.
+    Patterns are indexed by their first element, and what each distinct token can start is worked out once
+    and cached, so a lookup costs one dict probe per token however many patterns there are. ``gap`` lets up
+    to that many other words stand between two elements (situation keywords); a sentence end or a cut idiom
+    always stops a pattern.
     """
 
     def __init__(self, patterns: Iterable[tuple[int, tuple[Elem, ...]]], gap: int = 0) -> None:
         self.gap = gap
-        self._exact: dict[str, list[tuple[int, tuple[Elem, ...]]]] = {}
+        self._exact: dict[str, list[Entry]] = {}
         # Patterns starting with two plain words are indexed by the pair: most multiword entries begin with a
         # common word ("i", "my", "not"), and the pair rules nearly all of them out with one probe.
-        self._pairs: dict[tuple[str, str], list[tuple[int, tuple[Elem, ...]]]] = {}
+        self._pairs: dict[str, dict[str, list[Entry]]] = {}
         self._prefix: dict[str, list[tuple[str, int, tuple[Elem, ...]]]] = {}
-        self._by_class: dict[str, list[tuple[int, tuple[Elem, ...]]]] = {}
+        self._by_class: dict[str, list[_Lead]] = {}
         # Class-first patterns whose second element is a plain word: class -> word -> patterns.
-        self._class_pairs: dict[str, dict[str, list[tuple[int, tuple[Elem, ...]]]]] = {}
+        self._class_pairs: dict[str, dict[str, list[_Lead]]] = {}
+        self._classes: set[str] = set()
         for owner, elems in patterns:
+            self._classes.update(e.text for e in elems if e.kind == "c")
             first = elems[0]
             if first.kind == "w" and len(elems) > 1 and elems[1].kind == "w":
-                self._pairs.setdefault((first.text, elems[1].text), []).append((owner, elems))
+                self._pairs.setdefault(first.text, {}).setdefault(elems[1].text, []).append((owner, elems))
             elif first.kind == "w":
                 self._exact.setdefault(first.text, []).append((owner, elems))
             elif first.kind == "p":
                 self._prefix.setdefault(first.text[:3], []).append((first.text, owner, elems))
             elif len(elems) > 1 and elems[1].kind == "w":
-                self._class_pairs.setdefault(first.text, {}).setdefault(elems[1].text, []).append((owner, elems))
+                by_word = self._class_pairs.setdefault(first.text, {})
+                by_word.setdefault(elems[1].text, []).append(_lead(owner, elems, 2))
             else:
-                self._by_class.setdefault(first.text, []).append((owner, elems))
-        self._pair_firsts = frozenset(a for a, _b in self._pairs)
-        self._starts = frozenset(self._exact) | self._pair_firsts
+                self._by_class.setdefault(first.text, []).append(_lead(owner, elems, 1))
+        self._cache: dict[tuple[str, ...], _Start] = {}
+        self._firsts = frozenset(self._exact) | frozenset(self._pairs)
+        self._class_pair_list = [(name, by_word, frozenset(by_word)) for name, by_word in self._class_pairs.items()]
 
     def classes_used(self) -> set[str]:
-        return set(self._by_class) | set(self._class_pairs)
+        """Every class named anywhere in a pattern: the only hits :meth:`find` looks at."""
+        return set(self._classes)
+
+    def _start(self, forms: tuple[str, ...]) -> _Start:
+        whole: dict[int, None] = {}
+        longer: dict[_Lead, None] = {}
+        pairs: dict[str, list[_Lead]] = {}
+        for form in forms:
+            for owner, elems in self._exact.get(form, ()):
+                if len(elems) == 1:
+                    whole[owner] = None
+                else:
+                    longer[_lead(owner, elems, 1)] = None
+            for stem, owner, elems in self._prefix.get(form[:3], ()):
+                if form.startswith(stem):
+                    if len(elems) == 1:
+                        whole[owner] = None
+                    else:
+                        longer[_lead(owner, elems, 1)] = None
+            for second, entries in self._pairs.get(form, {}).items():
+                pairs.setdefault(second, []).extend(_lead(owner, elems, 2) for owner, elems in entries)
+        out: _Start = (
+            (tuple(whole), tuple(longer), pairs or None, frozenset(pairs)) if whole or longer or pairs else _NOTHING
+        )
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[forms] = out
+        return out
 
     def _rest(self, elems: tuple[Elem, ...], k: int, pos: int, tokens: Sequence[Token], hits: ClassHits) -> int:
+        """Where ``elems[k:]`` ends when matched from ``pos`` on (the first way found), or -1."""
         if k == len(elems):
             return pos
         elem = elems[k]
-        for p in range(pos, min(pos + self.gap + 1, len(tokens))):
-            if _barrier(tokens[p]):
-                break
-            if elem.kind == "c":
-                for end in hits.get(elem.text, {}).get(p, ()):
+        kind, text = elem.kind, elem.text
+        if not self.gap:  # the common case: the element must be right here
+            if pos >= len(tokens):
+                return -1
+            forms = tokens[pos].forms
+            if not forms:
+                return -1
+            if kind == "c":
+                for end in hits.get(text, {}).get(pos, ()):
                     found = self._rest(elems, k + 1, end, tokens, hits)
                     if found >= 0:
                         return found
-            elif elem.matches(tokens[p].forms):
+                return -1
+            if text in forms if kind == "w" else elem.matches(forms):
+                return self._rest(elems, k + 1, pos + 1, tokens, hits)
+            return -1
+        for p in range(pos, min(pos + self.gap + 1, len(tokens))):
+            forms = tokens[p].forms
+            if not forms:
+                break
+            if kind == "c":
+                for end in hits.get(text, {}).get(p, ()):
+                    found = self._rest(elems, k + 1, end, tokens, hits)
+                    if found >= 0:
+                        return found
+            elif text in forms if kind == "w" else elem.matches(forms):
                 found = self._rest(elems, k + 1, p + 1, tokens, hits)
                 if found >= 0:
                     return found
         return -1
 
-    def find(self, tokens: Sequence[Token], hits: ClassHits | None = None) -> list[tuple[int, int, int]]:
-        """Every match as ``(owner, start, end)``, in no particular order; one per owner, start and end."""
-        hits = hits or {}
+    def find(
+        self, tokens: Sequence[Token], hits: ClassHits | None = None, present: AbstractSet[str] | None = None
+    ) -> list[tuple[int, int, int]]:
+        """Every match as ``(owner, start, end)``, in no particular order; one per owner, start and end.
+
+        ``present``, when given, holds every form of every token and every class with hits (or more): a
+        pattern needing a word or class outside it is not tried."""
         out: set[tuple[int, int, int]] = set()
+        self._scan(tokens, hits or {}, present, out, None)
+        return list(out)
+
+    def find_split(
+        self, tokens: Sequence[Token], hits: ClassHits | None = None, present: AbstractSet[str] | None = None
+    ) -> tuple[list[tuple[int, tuple[int, ...]]], set[tuple[int, int, int]]]:
+        """The matches of :meth:`find` as ``(start, owners)`` for the one-word ones, which are most of them
+        and need no deduplication, and a set of ``(owner, start, end)`` for the longer ones."""
+        singles: list[tuple[int, tuple[int, ...]]] = []
+        out: set[tuple[int, int, int]] = set()
+        self._scan(tokens, hits or {}, present, out, singles)
+        return singles, out
+
+    def _scan(
+        self,
+        tokens: Sequence[Token],
+        hits: ClassHits,
+        present: AbstractSet[str] | None,
+        out: set[tuple[int, int, int]],
+        singles: list[tuple[int, tuple[int, ...]]] | None,
+    ) -> None:
         n = len(tokens)
-        pairs, exact, starts, pair_firsts = self._pairs, self._exact, self._starts, self._pair_firsts
-        prefix = self._prefix
-        for start, token in enumerate(tokens):
-            forms = token.forms
+        cache, rest, reach = self._cache, self._rest, 2 + self.gap
+        if present is not None and not self._prefix and self._firsts.isdisjoint(present):
+            forms_at: list[tuple[str, ...]] = []  # no word-first pattern can start anywhere
+        else:
+            forms_at = list(map(_FORMS, tokens))
+        for start, forms in enumerate(forms_at):
             if not forms:
                 continue
-            for form in forms:
-                if form in starts:
-                    if form in pair_firsts:
-                        for nxt in range(start + 1, min(start + 2 + self.gap, n)):
-                            following = tokens[nxt].forms
-                            if not following:
-                                break
-                            for second in following:
-                                for owner, elems in pairs.get((form, second), ()):
-                                    end = nxt + 1 if len(elems) == 2 else self._rest(elems, 2, nxt + 1, tokens, hits)
-                                    if end >= 0:
-                                        out.add((owner, start, end))
-                    for owner, elems in exact.get(form, ()):
-                        end = start + 1 if len(elems) == 1 else self._rest(elems, 1, start + 1, tokens, hits)
-                        if end >= 0:
-                            out.add((owner, start, end))
-                if prefix:
-                    for stem, owner, elems in prefix.get(form[:3], ()):
-                        if form.startswith(stem):
-                            end = self._rest(elems, 1, start + 1, tokens, hits)
-                            if end >= 0:
-                                out.add((owner, start, end))
-        for name, by_word in self._class_pairs.items():
-            for start, ends in hits.get(name, {}).items():
+            entry = cache.get(forms)
+            if entry is None:
+                entry = self._start(forms)
+            if entry is _NOTHING:
+                continue
+            whole, longer, pairs, seconds = entry
+            if whole:
+                if singles is not None:
+                    singles.append((start, whole))
+                else:
+                    for owner in whole:
+                        out.add((owner, start, start + 1))
+            for owner, elems, needs in longer:
+                if present is None or needs <= present:
+                    end = rest(elems, 1, start + 1, tokens, hits)
+                    if end >= 0:
+                        out.add((owner, start, end))
+            if pairs is not None:
+                stop = start + reach
+                for nxt in range(start + 1, stop if stop < n else n):
+                    following = forms_at[nxt]
+                    if not following:
+                        break
+                    if seconds.isdisjoint(following):
+                        continue
+                    for second in following:
+                        for owner, elems, needs in pairs.get(second, ()):
+                            if len(elems) == 2:
+                                out.add((owner, start, nxt + 1))
+                            elif present is None or needs <= present:
+                                end = rest(elems, 2, nxt + 1, tokens, hits)
+                                if end >= 0:
+                                    out.add((owner, start, end))
+        if hits:
+            self._find_class_first(tokens, hits, present, out)
+
+    def _find_class_first(
+        self,
+        tokens: Sequence[Token],
+        hits: ClassHits,
+        present: AbstractSet[str] | None,
+        out: set[tuple[int, int, int]],
+    ) -> None:
+        n = len(tokens)
+        for name, by_word, seconds in self._class_pair_list:
+            by_start = hits.get(name)
+            if not by_start:
+                continue
+            for start, ends in by_start.items():
                 for first_end in ends:
                     for nxt in range(first_end, min(first_end + 1 + self.gap, n)):
                         following = tokens[nxt].forms
                         if not following:
                             break
+                        if seconds.isdisjoint(following):
+                            continue
                         for second in following:
-                            for owner, elems in by_word.get(second, ()):
-                                end = nxt + 1 if len(elems) == 2 else self._rest(elems, 2, nxt + 1, tokens, hits)
-                                if end >= 0:
-                                    out.add((owner, start, end))
+                            for owner, elems, needs in by_word.get(second, ()):
+                                if len(elems) == 2:
+                                    out.add((owner, start, nxt + 1))
+                                elif present is None or needs <= present:
+                                    end = self._rest(elems, 2, nxt + 1, tokens, hits)
+                                    if end >= 0:
+                                        out.add((owner, start, end))
         for name, entries in self._by_class.items():
-            for start, ends in hits.get(name, {}).items():
-                for first_end in ends:
-                    for owner, elems in entries:
+            by_start = hits.get(name)
+            if not by_start:
+                continue
+            for owner, elems, needs in entries:
+                if present is not None and not needs <= present:
+                    continue
+                for start, ends in by_start.items():
+                    for first_end in ends:
                         end = self._rest(elems, 1, first_end, tokens, hits)
                         if end >= 0:
                             out.add((owner, start, end))
-        return list(out)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.domain.screen.normalize import Token
 from bot.domain.screen.patterns import ClassHits
 
-__all__ = ["NEGATION", "Hits", "Rule", "spans"]
+__all__ = ["NEGATION", "Hits", "Rule", "span_list", "spans"]
 
 NEGATION = "negation"
 
@@ -17,8 +17,15 @@ NEGATION = "negation"
 Hits = dict[str, list[tuple[int, int]]]
 
 
+def span_list(by_start: dict[int, list[int]] | None) -> list[tuple[int, int]]:
+    """One class's hits as sorted ``(start, end)`` spans."""
+    if not by_start:
+        return []
+    return sorted([(s, e) for s, ends in by_start.items() for e in ends])
+
+
 def spans(hits: ClassHits) -> Hits:
-    return {name: sorted((s, e) for s, ends in by_start.items() for e in ends) for name, by_start in hits.items()}
+    return {name: span_list(by_start) for name, by_start in hits.items()}
 
 
 def _nearest(options: list[tuple[int, int]], start: int) -> tuple[int, int]:
@@ -41,6 +48,10 @@ class Rule:
     unless: tuple[str, ...]
     reach: int  # how far before the match a negator still blocks it
     one_sentence: bool = False  # the match may not reach across a sentence end
+
+    def reads(self) -> frozenset[str]:
+        """Every class :meth:`test` looks at."""
+        return frozenset((*self.classes, *self.unless, *((NEGATION,) if self.block_negation else ())))
 
     def _clear(self, parts: list[tuple[int, int]], tokens: Sequence[Token], hits: Hits) -> bool:
         """No negator just before or inside the match (other than inside its own words, as in "never wake
