@@ -73,13 +73,13 @@ async def _talk(tg: FakeTelegram, user: int, latencies: list[float], dropped: li
         await asyncio.sleep(max(0.0, REPLY_EVERY - (time.monotonic() - start)))
 
 
-@pytest.mark.bench
 def _deliveries(db_file: str) -> int:
     """A plain WAL reader: the observer must never compete with the bot for the write lock."""
     with sqlite3.connect(db_file, timeout=30) as conn:
         return int(conn.execute("SELECT count(*) FROM deliveries").fetchone()[0])
 
 
+@pytest.mark.bench
 async def test_fan_out_at_the_ceiling(tmp_path: Path, sqlite_url: str, library: Library) -> None:
     floor = import_floor()
     network = Network(latency=0.08, global_limit=30, per_chat_limit=1)
