@@ -41,12 +41,17 @@ class _Core:
         strict_html: bool = True,
         per_chat_limit: float | None = None,
         network: Network | None = None,
+        port: int = 0,
     ) -> None:
         left, sep, right = token.partition(":")
         if not sep or not left.isdigit() or not right:
             raise ValueError("token must look like '<digits>:<secret>' (aiogram validates it)")
         self.token = token
         self.host = host
+        self.port = port
+        """Port to listen on; 0 (tests) picks a free one."""
+        self.extra_routes: list[Callable[[web.Application], None]] = []
+        """Called with the server's aiohttp app before it starts: the sandbox adds its chat page here."""
         self.strict_html = strict_html
         self.network = network or Network()
         """Latency, Telegram's flood limits and injected faults (see ``tests/fakebot/network.py``)."""
@@ -125,6 +130,25 @@ class _Core:
         except TimeoutError:
             return predicate()
         return True
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
+    @property
+    def version(self) -> int:
+        """Grows with every change of state: a watcher compares it to what it last saw."""
+        return self._activity
+
+    async def wait_changed(self, seen: int, timeout: float) -> int:  # noqa: ASYNC109
+        """Wait until ``version`` differs from ``seen`` (or the server closes, or timeout); return it."""
+        await self._wait_until(lambda: self._activity != seen or self._closing, timeout)
+        return self._activity
+
+    async def touch(self) -> None:
+        """Tell watchers something changed outside the Bot API (the sandbox's clock moved)."""
+        self._activity += 1
+        await self._notify()
 
     async def _enqueue(self, body: dict[str, Any]) -> None:
         update = {"update_id": next(self._update_ids), **body}

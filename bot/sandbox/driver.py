@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from bot.sandbox.core import Predicate, _Core
 from bot.sandbox.errors import utf16_len
-from bot.sandbox.models import ApiCall, FakeUser, SentMessage, _CallbackQuery, _Chat, _Fault, _short
+from bot.sandbox.models import ApiCall, FakeUser, SentDocument, SentMessage, _CallbackQuery, _Chat, _Fault, _short
 
 
 class _Driver(_Core):
@@ -189,6 +189,16 @@ class _Driver(_Core):
             if not sm.deleted:
                 return sm
         raise AssertionError(f"the bot sent nothing to chat {chat_id}\n{self.transcript(chat_id)}")
+
+    def history(self, chat_id: int) -> tuple[dict[int, dict[str, Any]], list[SentMessage]]:
+        """What a chat shows now: the user's messages by id, and the bot's messages not deleted."""
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            return {}, []
+        return dict(chat.user_messages), [sm for sm in chat.sent if not sm.deleted]
+
+    def file(self, file_id: str) -> SentDocument | None:
+        return self._files.get(file_id)
 
     def chat_actions(self, chat_id: int) -> list[str]:
         chat = self._chats.get(chat_id)

@@ -43,19 +43,26 @@ class FakeTelegram(_Driver, _Methods):
       * ``chat_member_update(uid, "kicked"|"member")`` also blocks/unblocks the user.
     """
 
-    async def start(self) -> None:
+    async def start(self, sock: socket.socket | None = None) -> None:
+        """Listen on ``host:port``, or on ``sock`` when the caller bound it already (the sandbox's preflight)."""
         if self._runner is not None:
             raise RuntimeError("FakeTelegram is already running")
         self._cond = asyncio.Condition()
         self._closing = False
         app = web.Application(client_max_size=MAX_FILE_SIZE + 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        for add in self.extra_routes:
+            add(app)
         app.router.add_route("*", "/{tail:.*}", self._handle_unknown_path)
         runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if sock is None:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            if self.port:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((self.host, 0))
+            if sock.getsockname()[1] == 0:
+                sock.bind((self.host, self.port))
             site = web.SockSite(runner, sock)
             await site.start()
         except BaseException:
