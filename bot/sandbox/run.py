@@ -7,8 +7,10 @@ and the data lives in its own SQLite file. Nothing is sent anywhere but 127.0.0.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import func, select
 
@@ -17,6 +19,9 @@ from bot.content import Library
 from bot.sandbox.clock import MovableClock
 from bot.sandbox.page import ADMIN_ID, SandboxPage
 from bot.sandbox.server import FakeTelegram
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +54,25 @@ def page_address(host: str, port: int) -> str:
     return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
 
 
-async def run_sandbox(settings: Settings, library: Library, *, database_url: str = SANDBOX_DB_URL) -> None:
+@dataclass(frozen=True)
+class Running:
+    """A started sandbox, for tests: where the page is, and the parts behind it."""
+
+    address: str
+    app: App
+    tg: FakeTelegram
+    clock: MovableClock
+    page: SandboxPage
+
+
+async def run_sandbox(
+    settings: Settings,
+    library: Library,
+    *,
+    database_url: str = SANDBOX_DB_URL,
+    handle_signals: bool = True,
+    on_started: Callable[[Running], None] | None = None,
+) -> None:
     from bot.app import build_app
     from bot.db.models import Family
     from bot.preflight import bind_socket, check_database, migrate
@@ -91,14 +114,24 @@ async def run_sandbox(settings: Settings, library: Library, *, database_url: str
         async def tick() -> None:
             await app.tick()
 
-        SandboxPage(tg, clock, tick, next_prompt)
+        page = SandboxPage(tg, clock, tick, next_prompt)
         await tg.start(page_sock)
         print(f"Sandbox: open {address} to try the bot. It runs on this machine only; nothing is sent.", flush=True)
-        await app.run_polling(sock=health_sock)
+        if on_started is not None:
+            on_started(Running(address, app, tg, clock, page))
+        await app.run_polling(handle_signals=handle_signals, sock=health_sock)
     finally:
         await tg.stop()
         for sock in (page_sock, health_sock):
             sock.close()
 
 
-__all__ = ["SANDBOX_DB_URL", "SANDBOX_TOKEN", "page_address", "run_sandbox", "sandbox_settings", "wants_sandbox"]
+__all__ = [
+    "SANDBOX_DB_URL",
+    "SANDBOX_TOKEN",
+    "Running",
+    "page_address",
+    "run_sandbox",
+    "sandbox_settings",
+    "wants_sandbox",
+]
