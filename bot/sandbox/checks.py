@@ -317,7 +317,7 @@ class _Checks(_Core):
 
     def _record_edit(self, chat: _Chat, sm: SentMessage, previous: SentMessage, what: str) -> dict[str, Any]:
         sm.history.append(previous)
-        sm.edit_date = int(time.time())
+        sm.edit_date = int(self.now())
         chat.events.append(sm.snapshot())
         self._log(chat, f"bot  ~ #{sm.message_id} edited {what}: {_render_message(sm)}")
         return self._message_api(chat, sm)

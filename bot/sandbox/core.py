@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import itertools
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -50,6 +51,8 @@ class _Core:
         self.host = host
         self.port = port
         """Port to listen on; 0 (tests) picks a free one."""
+        self.now: Callable[[], float] = time.time
+        """Seconds since the epoch for message dates; the sandbox passes its movable clock."""
         self.extra_routes: list[Callable[[web.Application], None]] = []
         """Called with the server's aiohttp app before it starts: the sandbox adds its chat page here."""
         self.strict_html = strict_html

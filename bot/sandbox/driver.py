@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, Literal
@@ -64,7 +63,7 @@ class _Driver(_Core):
             "message_id": mid,
             "from": user.to_api(),
             "chat": user.chat_api(),
-            "date": int(time.time()),
+            "date": int(self.now()),
             "text": text,
         }
         if text.startswith("/"):
@@ -132,7 +131,7 @@ class _Driver(_Core):
         update = {
             "chat": chat.user.chat_api(),
             "from": chat.user.to_api(),
-            "date": int(time.time()),
+            "date": int(self.now()),
             "old_chat_member": old,
             "new_chat_member": self._member_api(status),
         }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import mimetypes
 import re
-import time
 from typing import Any
 
 from bot.sandbox.checks import _Checks
@@ -128,7 +127,7 @@ class _Methods(_Checks):
         sm = SentMessage(
             message_id=chat.take_message_id(),
             chat_id=chat.user.id,
-            date=int(time.time()),
+            date=int(self.now()),
             method="sendMessage",
             text=plain,
             html=html,
@@ -177,7 +176,7 @@ class _Methods(_Checks):
         sm = SentMessage(
             message_id=chat.take_message_id(),
             chat_id=chat.user.id,
-            date=int(time.time()),
+            date=int(self.now()),
             method=method,
             parse_mode=mode,
             reply_markup=markup,

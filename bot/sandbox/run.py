@@ -91,6 +91,7 @@ async def run_sandbox(
         host=settings.sandbox_host,
         strict_html=False,  # Telegram keeps a bare "&"; the sandbox shows what Telegram would
     )
+    tg.now = lambda: clock.now().timestamp()
     health_sock = bind_socket("127.0.0.1", 0, "HEALTH_PORT")
     try:
         await check_database(database_url)

@@ -118,7 +118,13 @@ async function loadChat() {
   if (who !== current) return;
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  const newest = data.messages.length ? data.messages[data.messages.length - 1].id : 0;
+  const arrived = newest !== loadChat.newest;
+  loadChat.newest = newest;
   box.replaceChildren(...data.messages.map(bubble));
+  // Pictures load after layout: keep following the conversation when one arrives.
+  const follow = atBottom || arrived;
+  if (follow) box.querySelectorAll("img.photo").forEach((img) => img.addEventListener("load", () => { box.scrollTop = box.scrollHeight; }));
   renderReplyKeyboard(data.messages);
   for (const a of data.answers) {
     if (!seenAnswers.has(a.id)) {
@@ -127,7 +133,7 @@ async function loadChat() {
     }
   }
   firstChatLoad = false;
-  if (atBottom || data.messages.length < 4) box.scrollTop = box.scrollHeight;
+  if (follow) box.scrollTop = box.scrollHeight;
   box.querySelectorAll(".spoiler").forEach((s) => s.addEventListener("click", () => s.classList.add("shown")));
 }
 
