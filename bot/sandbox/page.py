@@ -33,6 +33,7 @@ STARTING_PEOPLE: Final = (
 _STATIC: Final = {"index.html": "text/html", "app.js": "text/javascript", "style.css": "text/css"}
 _MAX_TEXT: Final = 4096
 SSE_KEEPALIVE: Final = 15.0
+_STEPS: Final = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 
 
 @dataclass(frozen=True)
@@ -178,8 +179,8 @@ class SandboxPage:
     async def _clock(self, request: web.Request) -> web.Response:
         action = str((await _body(request)).get("action", ""))
         note = ""
-        if action == "hour":
-            self.clock.advance(timedelta(hours=1))
+        if action in _STEPS:
+            self.clock.advance(_STEPS[action])
             await self._tick()
         elif action == "next_prompt":
             if await self._next_prompt() is None:

@@ -86,6 +86,8 @@ async def test_clock_without_a_family_says_what_to_do_and_hour_moves_time(runnin
     assert "finish a parent's set-up" in nothing["note"]
     await page.post("clock", {"action": "hour"})
     assert running.clock.now() - before >= timedelta(minutes=59)
+    await page.post("clock", {"action": "day"})
+    assert running.clock.now() - before >= timedelta(hours=24, minutes=59)
     await page.post("clock", {"action": "back"}, status=400)
 
 

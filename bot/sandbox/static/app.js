@@ -219,7 +219,7 @@ $("add-form").addEventListener("submit", async (ev) => {
 });
 
 async function moveClock(action) {
-  const buttons = [$("clock-next"), $("clock-hour")];
+  const buttons = [$("clock-next"), $("clock-hour"), $("clock-day")];
   buttons.forEach((b) => { b.disabled = true; });
   try {
     const r = await api("clock", { action });
@@ -230,6 +230,7 @@ async function moveClock(action) {
 }
 $("clock-next").addEventListener("click", () => moveClock("next_prompt"));
 $("clock-hour").addEventListener("click", () => moveClock("hour"));
+$("clock-day").addEventListener("click", () => moveClock("day"));
 
 // Live updates: the server says "something changed"; the page fetches what it shows (a few KB).
 let queued = false;
