@@ -74,9 +74,7 @@ class PageClient:
 
     async def _expect(self, uid: int, expect: str, timeout: float) -> asyncio.Task[list[SentMessage]]:  # noqa: ASYNC109
         """Start waiting before acting, so a quick reply is not missed."""
-        waiter = asyncio.create_task(
-            self.tg.wait_for(uid, lambda m: expect in _shown(m), timeout=timeout)
-        )
+        waiter = asyncio.create_task(self.tg.wait_for(uid, lambda m: expect in _shown(m), timeout=timeout))
         await asyncio.sleep(0)  # let it note where the chat stands
         return waiter
 
