@@ -1,5 +1,5 @@
 # Two commands from a fresh clone:
-#   make run    set up and run the bot (needs BOT_TOKEN in .env or the environment)
+#   make run    set up and run the bot; without BOT_TOKEN, a local sandbox with a chat page on 127.0.0.1:8080
 #   make test   set up and run every check CI runs
 PYTHON ?= python3
 VENV   ?= .venv

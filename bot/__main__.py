@@ -1,7 +1,9 @@
 """Entry point: `python -m bot` (or `family-coach-bot`) checks its surroundings, migrates, then runs.
 
-It runs long polling, or a webhook server when WEBHOOK_URL is set. A start-up fault prints one line saying what
-to do and exits non-zero. `python -m bot content check` validates the content library and exits.
+It runs long polling, or a webhook server when WEBHOOK_URL is set; with no BOT_TOKEN (or SANDBOX=1) it runs the
+local sandbox instead (bot/sandbox): the same bot against an embedded Bot API server, with a chat page.
+A start-up fault prints one line saying what to do and exits non-zero. `python -m bot content check` validates
+the content library and exits.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import traceback
 import urllib.request
 from collections.abc import Sequence
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, token_problem
 from bot.content import ContentInvalid, Library, load_library
 
 
@@ -87,7 +89,10 @@ async def _serve(settings: Settings, library: Library) -> None:
 
 def _run() -> int:
     try:
-        settings = load_settings()
+        settings = load_settings(require_token=False)
+        sandbox = settings.sandbox or not settings.bot_token  # no token: try it locally (bot/sandbox)
+        if not sandbox and (problem := token_problem(settings.bot_token)):
+            raise ConfigError(problem)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -104,7 +109,12 @@ def _run() -> int:
     from bot.preflight import StartupError
 
     try:
-        asyncio.run(_serve(settings, library))
+        if sandbox:
+            from bot.sandbox.run import run_sandbox
+
+            asyncio.run(run_sandbox(settings, library))
+        else:
+            asyncio.run(_serve(settings, library))
     except KeyboardInterrupt:  # Ctrl-C before the bot took over signal handling
         return 130
     except StartupError as exc:

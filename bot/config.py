@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, repr=False)
     leader_retry_seconds: float = Field(default=5.0, gt=0)
     startup_timeout: float = Field(default=60.0, gt=0)
+    # The local sandbox (bot/sandbox): runs when BOT_TOKEN is unset, or always with SANDBOX=1.
+    sandbox: bool = False
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = Field(default=8080, ge=0, le=65535)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

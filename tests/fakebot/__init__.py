@@ -1,36 +1,4 @@
-"""Fake Telegram Bot API server for end-to-end tests (see ``server.py``)."""
+"""Fake Telegram Bot API server for end-to-end tests: re-exported from ``bot.sandbox`` (one implementation)."""
 
-from tests.fakebot.network import Chaos, Network
-from tests.fakebot.server import (
-    DEFAULT_TOKEN,
-    ApiCall,
-    CallbackAnswer,
-    FakeTelegram,
-    FakeUser,
-    HtmlParseError,
-    ParsedHtml,
-    SentDocument,
-    SentMessage,
-    TelegramError,
-    UploadedFile,
-    parse_html,
-    utf16_len,
-)
-
-__all__ = [
-    "DEFAULT_TOKEN",
-    "ApiCall",
-    "CallbackAnswer",
-    "Chaos",
-    "FakeTelegram",
-    "FakeUser",
-    "HtmlParseError",
-    "Network",
-    "ParsedHtml",
-    "SentDocument",
-    "SentMessage",
-    "TelegramError",
-    "UploadedFile",
-    "parse_html",
-    "utf16_len",
-]
+from bot.sandbox.api import *  # noqa: F403
+from bot.sandbox.api import __all__ as __all__
