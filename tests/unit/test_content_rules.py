@@ -173,6 +173,7 @@ def test_age_range_must_sit_inside_the_band(content: Path) -> None:
 
 def test_band_minimums_strategy_share_and_age_ranges(content: Path) -> None:
     _one_file(content, "school")
+
     def plain(d: dict[str, Any]) -> None:
         for p in d["prompts"]:
             p.pop("strategy", None)

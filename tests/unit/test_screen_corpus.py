@@ -100,6 +100,12 @@ def _screener(content: Path, locale: str) -> tuple[Screener, bool]:
     return Screener(library.safety, library.situations.values(), library.situation_lexicon), True
 
 
+def _metric(name: str, hidden: bool) -> str:
+    """Held-out sets are reported on their own and kept out of the thresholds: they measure how the screen
+    does on phrasings nobody tuned it to, which is the figure the project's goals are about."""
+    return f"{name} [held-out]" if hidden else name
+
+
 def _measure(locale: str, folder: Path) -> Report:
     # SCREEN_CONTENT_DIR lets whoever edits the rules measure a copy of content/ without touching the repo.
     content = os.environ.get("SCREEN_CONTENT_DIR")
@@ -116,19 +122,23 @@ def _measure(locale: str, folder: Path) -> Report:
                 result = screener.screen(item["text"])
                 ok = bool(result.situations) and result.situations[0] in expected
                 ok = ok or ("parent_anger" in expected and result.level == "distress")
-                report.tally("hard moments matched", expected[0]).add(ok, item["text"], hidden)
+                report.tally(_metric("hard moments matched", hidden), expected[0]).add(ok, item["text"], hidden)
             continue
         for category, texts in data.items():
             for text in texts:
                 result = screener.screen(text)
                 if kind == "crisis":
-                    report.tally("crisis recall", category).add(result.crisis, text, hidden)
+                    report.tally(_metric("crisis recall", hidden), category).add(result.crisis, text, hidden)
                     if category == FEAR_FOR_CHILD:
-                        report.tally("fear step given", category).add(result.fear_for_child, text, hidden)
+                        report.tally(_metric("fear step given", hidden), category).add(
+                            result.fear_for_child, text, hidden
+                        )
                 elif kind == "everyday":
-                    report.tally(NO_ALARM, category).add(not result.crisis, text, hidden)
+                    report.tally(_metric(NO_ALARM, hidden), category).add(not result.crisis, text, hidden)
                 else:
-                    report.tally("distress cared for", category).add(result.level == "distress", text, hidden)
+                    report.tally(_metric("distress cared for", hidden), category).add(
+                        result.level == "distress", text, hidden
+                    )
     return report
 
 
