@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import socket
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ from bot.delivery.loops import DISPATCH_BATCH, SQLITE_DISPATCH_BATCH, Engine
 from bot.delivery.sender import Sender
 from bot.delivery.session import LimiterMiddleware
 from bot.delivery.stale import LateAnswerMiddleware, on_stale_error, stale_filter
-from bot.domain import places
 from bot.fsm_storage import build_storage
 from bot.handlers import build_router
 from bot.handlers.middlewares import PrivateOnlyMiddleware, WhoMiddleware
@@ -108,15 +106,12 @@ class App:
     engine_loops: Engine
     limiter: Limiter
     runtime: Runtime = field(default_factory=Runtime)
-    _warming: asyncio.Task[int] | None = None
 
     async def tick(self) -> None:
         """One pass of every engine loop, in order. Tests call this after moving the clock."""
         await self.engine_loops.tick()
 
     async def startup(self) -> None:
-        # Build the city table in a thread while the bot starts; nothing waits for it.
-        self._warming = asyncio.create_task(asyncio.to_thread(places.warm))
         await self.bot.set_my_commands(
             [BotCommand(command=c, description=d) for c, d in COMMANDS], scope=BotCommandScopeDefault()
         )

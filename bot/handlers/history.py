@@ -10,7 +10,6 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, Message
 
-from bot.chart import progress_png
 from bot.handlers.util import Ready, need_ready, next_text, when_local
 from bot.render import fit, h, outcome_label, skill_label
 from bot.services.deliveries import DeliveryService, HistoryItem
@@ -77,6 +76,8 @@ async def history(
 async def progress_cmd(message: Message, who: Who, families: FamilyService) -> None:
     data = await families.progress(who.family_id)
     # Drawing is CPU work: keep it off the event loop so other families' updates aren't held up.
+    from bot.chart import progress_png  # matplotlib costs ~20 MiB: loaded on the first /progress, not at start
+
     png = await asyncio.to_thread(progress_png, data)
     caption = (
         f"📈 Your last 8 weeks: {data.total} {'try' if data.total == 1 else 'tries'}. Every one counts."
