@@ -12,7 +12,7 @@ from bot.callbacks import DeliveryCb
 from bot.content import SKILL_LABELS, Prompt, Skill, render_placeholders
 
 if TYPE_CHECKING:
-    from bot.services.deliveries import DeliveryContent
+    from bot.services.answers import DeliveryContent
 
 TEXT_LIMIT = 4096
 GENERIC_REFLECT = "What did you notice in your child — and in yourself — while you tried it?"

@@ -19,7 +19,8 @@ from bot.clock import Clock
 from bot.content import Library
 from bot.db.models import Assignment, Caregiver, Child, Delivery, Family, Outbox, Response, Therapist
 from bot.domain.schedule import end_of_quiet, in_quiet_hours
-from bot.services.deliveries import DeliveryContent, is_postgres
+from bot.services.answers import DeliveryContent
+from bot.services.deliveries import is_postgres
 
 
 @dataclass

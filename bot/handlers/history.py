@@ -12,7 +12,8 @@ from aiogram.types import BufferedInputFile, Message
 
 from bot.handlers.util import Ready, need_ready, next_text, when_local
 from bot.render import fit, h, outcome_label, skill_label
-from bot.services.deliveries import DeliveryService, HistoryItem
+from bot.services.answers import HistoryItem
+from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService, Who
 from bot.services.household import HouseholdService
 

@@ -20,7 +20,8 @@ from bot.handlers.util import Fresh, Ready, ask, cb_message, need_ready, when_lo
 from bot.handlers.views import send_prompt_now
 from bot.render import delivery_text, h, prompt_keyboard, status_line
 from bot.sender import Sender
-from bot.services.deliveries import NOTE_MAX, DeliveryContent, DeliveryService
+from bot.services.answers import NOTE_MAX, DeliveryContent
+from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService, Who
 from bot.services.therapists import TherapistService
 from bot.tips import Tips, tip_for
