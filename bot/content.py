@@ -198,7 +198,7 @@ def _merge_safety(base: dict[str, Any], extra: dict[str, Any]) -> None:
             if target is None:
                 mine.append(cat)
                 continue
-            for field_name in ("phrases", "rules"):
+            for field_name in ("phrases", "rules", "strong"):
                 target[field_name] = [*(target.get(field_name) or []), *(cat.get(field_name) or [])]
 
 
