@@ -32,6 +32,10 @@ class LocaleRules:
     # Rule 4: capitalised words that may stand anywhere: the speaker and the speaker's name for themselves.
     always_ok: frozenset[str]
     paired_marks: bool = False  # rule 11
+    # Rule 12: "he"/"she" in say for someone that do never gave a gender ("a character", "the driver"). Spanish
+    # marks gender on every noun, so only languages whose pronouns alone carry it get these.
+    gendered_pronoun: re.Pattern[str] | None = None
+    gendered_setup: re.Pattern[str] | None = None
 
 
 LOCALE_RULES = {
@@ -41,6 +45,13 @@ LOCALE_RULES = {
             r"\b(today|this morning|this afternoon|yesterday|last night|just happened|just now)\b", re.IGNORECASE
         ),
         always_ok=frozenset({"I", "I'm", "I'll", "I'd", "I've", "OK", "Mum", "Mom", "Dad", "Mummy", "Mommy", "Daddy"}),
+        gendered_pronoun=re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE),
+        gendered_setup=re.compile(
+            r"\b(he|him|his|himself|she|her|hers|herself|boys?|girls?|m[ae]n|wom[ae]n|guy|lady|mum|mom|mummy|mommy|"
+            r"dad|daddy|father|mother|brothers?|sisters?|sons?|daughters?|grandma|grandpa|granny|grandad|gran|nana|"
+            r"grandmother|grandfather|uncle|aunt|auntie|king|queen|prince|princess)\b",
+            re.IGNORECASE,
+        ),
     ),
     "es": LocaleRules(
         # "Si" only unaccented: "Sí, ..." (yes) sets up nothing. "Después de" and "Tras" are "After".
@@ -100,6 +111,17 @@ def unset_names(p: Prompt, locale: str = "en") -> list[str]:
     return found
 
 
+def ungendered_pronoun(p: Prompt, locale: str = "en") -> str | None:
+    """A he/she in ``say`` when neither ``title``, ``do`` nor ``say`` before it names anyone of that gender."""
+    rules = rules_for(locale)
+    if rules.gendered_pronoun is None or rules.gendered_setup is None:
+        return None
+    found = rules.gendered_pronoun.search(p.say)
+    if found is None or rules.gendered_setup.search(f"{p.title} {p.do} {p.say[: found.start()]}"):
+        return None
+    return found.group(0)
+
+
 def unpaired_marks(text: str) -> list[str]:
     """Spanish questions and exclamations that don't open with ¿/¡ and close with ?/! (nesting allowed)."""
     problems: list[str] = []
@@ -140,6 +162,9 @@ def prompt_problems(p: Prompt, locale: str = "en") -> list[str]:
                 problems.append(problem)
     for name in unset_names(p, locale):
         problems.append(f"say names {name!r}, which do doesn't set up")
+    pronoun = ungendered_pronoun(p, locale)
+    if pronoun:
+        problems.append(f"say calls someone {pronoun!r}, but do never says who; use they, or the noun")
     if p.situation is None and p.anchor == Anchor.anytime:
         problems.append("scheduled prompt needs an everyday anchor, not 'anytime'")
     if rules.paired_marks:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from bot.content import Prompt, load_library
 from bot.content_check import locale_errors, quality_errors, run_check, table
-from bot.content_rules import event_problem, prompt_problems, sentence_count, unset_names
+from bot.content_rules import event_problem, prompt_problems, sentence_count, ungendered_pronoun, unset_names
 
 ROOT = Path(__file__).resolve().parents[2] / "content"
 
@@ -128,6 +128,26 @@ def test_names_set_up_in_do_sentence_starts_and_emphasis_are_fine() -> None:
     assert unset_names(prompt(do="Call Grandpa on the phone together and ask about his day.", say="Ask Grandpa!")) == []
     assert unset_names(prompt(say="Sure. Really? Yes! I'm here, I'll wait. You can shout 'Stop!' instead.")) == []
     assert unset_names(prompt(say="That dryer is SO loud. OK, Mum's here.")) == []
+
+
+# --- rule 12: say doesn't give a gender do never gave ----------------------------------------------------
+
+
+def test_say_cannot_call_an_unnamed_character_he_or_she() -> None:
+    do = "Reading together, stop when a character does something unkind. Ask why they might have done it."
+    p = prompt(do=do, say="Why do you think he did that? What was going on inside him?")
+    assert ungendered_pronoun(p) == "he"
+    assert "say calls someone 'he', but do never says who; use they, or the noun" in prompt_problems(p)
+    assert ungendered_pronoun(prompt(do=do, say="Look at her face.")) == "her"
+
+
+def test_a_pronoun_for_someone_set_up_or_they_is_fine() -> None:
+    assert ungendered_pronoun(prompt(say="Why do you think they did that?")) is None
+    assert ungendered_pronoun(prompt(do="Call Grandpa together.", say="Ask him about his day.")) is None
+    assert ungendered_pronoun(prompt(do="Tell a story about a king.", say="What should he say?")) is None
+    assert ungendered_pronoun(prompt(say="Look at that girl on the swing. She's laughing.")) is None
+    # Spanish marks gender on every noun ("el personaje"), so the rule is English-only.
+    assert ungendered_pronoun(prompt(say="Why do you think he did that?"), "es") is None
 
 
 # --- rule 5 and 6: anchor and minutes ---------------------------------------------------------------------
