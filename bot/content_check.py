@@ -28,6 +28,7 @@ from bot.content import (
     load_prompts,
 )
 from bot.content_rules import prompt_problems
+from bot.i18n.check import catalog_errors, coverage
 from bot.readability import fk_grade
 from bot.render import prompt_text
 from bot.tips import load_tips
@@ -46,6 +47,7 @@ SAME_IN_EVERY_LOCALE = ("skill", "situation", "level", "min_age", "max_age", "st
 class Report:
     errors: list[ContentError]
     library: Library | None
+    coverage: str = ""
 
     @property
     def ok(self) -> bool:
@@ -183,12 +185,15 @@ def run_check(content_dir: Path | None = None) -> Report:
         lib = load_library(root)
     except ContentInvalid as exc:
         return Report(exc.errors, None)
-    try:
-        load_tips(root)
-        tip_errors: list[ContentError] = []
-    except ContentInvalid as exc:
-        tip_errors = exc.errors
-    return Report(quality_errors(lib) + locale_errors(root, lib) + tip_errors, lib)
+    tip_errors: list[ContentError] = []
+    for path in sorted((root / "tips").glob("*.yaml")):
+        try:
+            load_tips(root, path.stem)
+        except ContentInvalid as exc:
+            tip_errors += exc.errors
+    text_errors, found = catalog_errors(root, lib)
+    errors = quality_errors(lib) + locale_errors(root, lib) + tip_errors + text_errors
+    return Report(errors, lib, coverage(root, found, lib))
 
 
 def _goal(value: int, least: int, goal: int) -> str:

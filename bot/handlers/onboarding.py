@@ -23,10 +23,12 @@ from bot.content import Library
 from bot.domain.bands import BirthCheck
 from bot.domain.parsing import parse_birth_month
 from bot.domain.schedule import Cadence, days_label
+from bot.handlers.language import PENDING_KEY as PENDING_LANGUAGE
 from bot.handlers.states import Setup
 from bot.handlers.therapist import notify, show_consent
 from bot.handlers.util import MAX_INPUT, cb_message, next_text
 from bot.handlers.views import send_prompt_now, show_children
+from bot.i18n import Translator
 from bot.render import h
 from bot.sender import Sender
 from bot.services.deliveries import DeliveryService
@@ -55,7 +57,7 @@ async def start(
 ) -> None:
     code, join = invite_code(command), invite_code(command, "p_")
     if who is None:
-        await state.clear()
+        await fresh_state(state)
         if join:
             # A co-parent's link: consent, then straight into the family, with no set-up of their own.
             await state.update_data(pending_join=join)
@@ -83,6 +85,14 @@ async def start(
     view = await families.view(who.family_id)
     template = T.WELCOME_BACK if reactivated else T.ALREADY_SET_UP
     await message.answer(template.format(next=next_text(view)), parse_mode=HTML)
+
+
+async def fresh_state(state: FSMContext) -> None:
+    """Start over, but keep a language chosen with /language before consent (bot.handlers.language)."""
+    language = (await state.get_data()).get(PENDING_LANGUAGE)
+    await state.clear()
+    if isinstance(language, str):
+        await state.update_data({PENDING_LANGUAGE: language})
 
 
 async def _join(
@@ -127,6 +137,7 @@ async def privacy_button(query: CallbackQuery) -> None:
 
 async def agree(
     query: CallbackQuery,
+    t: Translator,
     state: FSMContext,
     who: Who | None,
     families: FamilyService,
@@ -144,9 +155,10 @@ async def agree(
     await msg.edit_reply_markup(reply_markup=None)
     if isinstance(join, str):
         await state.clear()
-        await _join(msg, query.from_user.id, query.from_user.language_code, join, families, household, bot)
+        await _join(msg, query.from_user.id, t.locale, join, families, household, bot)
         return
-    who = await families.agree(query.from_user.id, query.from_user.language_code)
+    # The language they are being spoken to in is stored with their consent: /language changes it.
+    who = await families.agree(query.from_user.id, t.locale)
     await resume_setup(msg, state, who, families)
 
 
