@@ -28,6 +28,8 @@ def _content_check(content_dir: str | None) -> int:
     report = run_check(Path(content_dir) if content_dir else None)
     if report.library is not None:
         print(table(report.library, report.others))
+    if report.coverage:
+        print(f"\n{report.coverage}")
     if report.errors:
         print(f"\n{len(report.errors)} problem(s):", file=sys.stderr)
         for e in report.errors:

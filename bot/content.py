@@ -153,10 +153,11 @@ class Library:
 FALLBACK_NAMES = {"teen": "your teen"}
 
 
-def render_placeholders(text: str, nickname: str | None, band: str | None = None) -> str:
-    """Fill the child placeholders; without a nickname they read 'your child' (or 'your teen')."""
+def render_placeholders(text: str, nickname: str | None, band: str | None = None, fallback: str | None = None) -> str:
+    """Fill the child placeholders; without a nickname they read ``fallback`` (the reader's "your child"), or in
+    English 'your child' (or 'your teen')."""
     name = nickname.strip() if nickname and nickname.strip() else None
-    fallback = FALLBACK_NAMES.get(band or "", "your child")
+    fallback = fallback or FALLBACK_NAMES.get(band or "", "your child")
     return text.replace("{child}", name or fallback).replace("{Child}", name or fallback[:1].upper() + fallback[1:])
 
 

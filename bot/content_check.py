@@ -28,6 +28,7 @@ from bot.content import (
     load_prompts,
 )
 from bot.content_rules import prompt_problems
+from bot.i18n.check import catalog_errors, coverage
 from bot.readability import Scale, scale_for
 from bot.render import prompt_text
 from bot.tips import load_tips
@@ -47,6 +48,7 @@ class Report:
     errors: list[ContentError]
     library: Library | None
     others: dict[str, dict[str, Prompt]] = field(default_factory=dict)  # every other locale's prompts by id
+    coverage: str = ""
 
     @property
     def ok(self) -> bool:
@@ -191,14 +193,17 @@ def run_check(content_dir: Path | None = None) -> Report:
         lib = load_library(root)
     except ContentInvalid as exc:
         return Report(exc.errors, None)
-    try:
-        load_tips(root)
-        tip_errors: list[ContentError] = []
-    except ContentInvalid as exc:
-        tip_errors = exc.errors
+    tip_errors: list[ContentError] = []
+    for path in sorted((root / "tips").glob("*.yaml")):
+        try:
+            load_tips(root, path.stem)
+        except ContentInvalid as exc:
+            tip_errors += exc.errors
     load_errors: list[ContentError] = []
     others = load_other_locales(root, lib, load_errors)
-    return Report(quality_errors(lib) + load_errors + locale_errors(root, lib, others) + tip_errors, lib, others)
+    text_errors, found = catalog_errors(root, lib)
+    errors = quality_errors(lib) + load_errors + locale_errors(root, lib, others) + tip_errors + text_errors
+    return Report(errors, lib, others, coverage(root, found, lib))
 
 
 def _goal(value: int, least: int, goal: int) -> str:

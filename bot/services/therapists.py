@@ -68,7 +68,9 @@ __all__ = [
 class TherapistService(CaseloadMixin):
     # ---- becoming a therapist --------------------------------------------------------------------
 
-    async def request(self, telegram_id: int, display_name: str, timezone: str) -> TherapistView:
+    async def request(
+        self, telegram_id: int, display_name: str, timezone: str, language: str | None = None
+    ) -> TherapistView:
         name = clean_text(display_name, NAME_MAX)
         if name is None:
             raise ValueError("empty name")
@@ -77,9 +79,16 @@ class TherapistService(CaseloadMixin):
         async with self._sessions() as s, s.begin():
             t = await s.scalar(select(Therapist).where(Therapist.telegram_id == telegram_id))
             if t is None:
-                t = Therapist(telegram_id=telegram_id, display_name=name, timezone=timezone, requested_at=now)
+                t = Therapist(
+                    telegram_id=telegram_id,
+                    display_name=name,
+                    timezone=timezone,
+                    requested_at=now,
+                    language_code=language,
+                )
                 s.add(t)
             elif t.status != TherapistStatus.approved:
+                t.language_code = t.language_code or language
                 t.display_name, t.timezone, t.requested_at = name, timezone, now
                 t.status = TherapistStatus.pending.value
             await s.flush()

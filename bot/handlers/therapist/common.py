@@ -9,29 +9,16 @@ from aiogram import Bot
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
-from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.i18n import Translator
+from bot.i18n.catalog import english
+from bot.i18n.commands import set_chat_menu
 from bot.services.therapists import InviteProblem, TherapistService
 
 log = logging.getLogger(__name__)
 HTML = ParseMode.HTML
 
-PARENT_COMMANDS = [
-    ("prompt", "An idea to try now"),
-    ("history", "What you've tried so far"),
-    ("help_now", "Help with a hard moment"),
-    ("settings", "Time, days, timezone, children, reminders"),
-    ("mytherapist", "Your therapist links"),
-    ("help", "What I can do"),
-]
-THERAPIST_COMMANDS = [
-    ("clients", "Your linked families"),
-    ("assign", "Push a prompt for the week"),
-    ("pending", "Prompts waiting to go out"),
-    ("invite", "Invite a client family"),
-    ("report", "CSV of your caseload's outcomes"),
-]
-ADMIN_COMMANDS = [("therapists", "Therapist requests and approvals")]
 THERAPIST_MENU = (
     "/invite — a link for a client family\n/clients — your caseload\n/assign — a prompt for the week\n"
     "/pending — prompts waiting to go out\n/report — a CSV of outcomes"
@@ -61,29 +48,12 @@ class Admin(Filter):
         return event.from_user is not None and event.from_user.id in therapists.admin_ids
 
 
-def _commands(*groups: list[tuple[str, str]]) -> list[BotCommand]:
-    seen: dict[str, str] = {}
-    for group in groups:
-        for cmd, desc in group:
-            seen.setdefault(cmd, desc)
-    return [BotCommand(command=c, description=d) for c, d in seen.items()]
-
-
-async def sync_commands(bot: Bot, chat_id: int, *, therapist: bool, admin: bool) -> None:
-    """Per-chat command lists: only approved therapists (and admins) see their commands."""
-    scope = BotCommandScopeChat(chat_id=chat_id)
-    try:
-        if not therapist and not admin:
-            await bot.delete_my_commands(scope=scope)
-            return
-        groups = [PARENT_COMMANDS]
-        if therapist:
-            groups.append(THERAPIST_COMMANDS)
-        if admin:
-            groups.append(ADMIN_COMMANDS)
-        await bot.set_my_commands(_commands(*groups), scope=scope)
-    except TelegramAPIError as exc:  # an admin who never opened the chat can't get per-chat commands yet
-        log.info("could not set commands for a chat: %s", type(exc).__name__)
+async def sync_commands(
+    bot: Bot, chat_id: int, *, therapist: bool, admin: bool, t: Translator | None = None, personal: bool = False
+) -> None:
+    """Per-chat command lists: only approved therapists (and admins) see their commands. Pass the person's
+    translator (``t``) so their menu is in their language; English until every caller does."""
+    await set_chat_menu(bot, chat_id, t or english(), therapist=therapist, admin=admin, personal=personal)
 
 
 async def notify(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
