@@ -36,6 +36,10 @@ class LocaleRules:
     # marks gender on every noun, so only languages whose pronouns alone carry it get these.
     gendered_pronoun: re.Pattern[str] | None = None
     gendered_setup: re.Pattern[str] | None = None
+    # Rule 13: everything is our own writing, in plain words. Another program's catchphrase reads as borrowed text
+    # and clinical words read as a lecture; the lists name the well-known ones, a reviewer catches the rest.
+    borrowed: re.Pattern[str] | None = None
+    jargon: re.Pattern[str] | None = None
 
 
 LOCALE_RULES = {
@@ -52,6 +56,22 @@ LOCALE_RULES = {
             r"grandmother|grandfather|uncle|aunt|auntie|king|queen|prince|princess)\b",
             re.IGNORECASE,
         ),
+        borrowed=re.compile(
+            r"\b(name it to tame it|connect(?:ing)? before (?:you )?correct(?:ing)?|"
+            r"flip(?:s|ped|ping)? (?:your|their|his|her|my|our|the) lid|(?:upstairs|downstairs) brain|"
+            r"routines? (?:\w+ )?(?:the )?boss|(?:love|attention|emotional|connection) (?:cup|tank|bucket)s?|"
+            r"fill\w* (?:up )?(?:their|your|his|her|my|our|\{child\}'s) (?:cup|tank)(?! (?:with|from)\b)|"
+            r"sportscast\w*|"
+            r"time-ins?|(?:kids|children) do well if they can|catch(?:ing)? (?:them|him|her|\{child\}) being good|"
+            r"hard time, not giving|most generous interpretation|two things are true|serve and return|"
+            r"love[- ]bomb\w*|hand model)\b",
+            re.IGNORECASE,
+        ),
+        jargon=re.compile(
+            r"\b(dysregulat\w*|co-?regulat\w*|trigger(?:s|ed|ing)?|attun(?:e|ed|ement)|emotion[- ]coach\w*|"
+            r"amygdala|prefrontal|executive function)\b",
+            re.IGNORECASE,
+        ),
     ),
     "es": LocaleRules(
         # "Si" only unaccented: "Sí, ..." (yes) sets up nothing. "Después de" and "Tras" are "After".
@@ -64,6 +84,19 @@ LOCALE_RULES = {
         ),
         always_ok=frozenset({"OK", "Ok", "Mamá", "Mami", "Papá", "Papi"}),
         paired_marks=True,
+        borrowed=re.compile(
+            r"\b(nómbralo para domarlo|conect\w* antes de corregir|cerebro de (?:arriba|abajo)|"
+            r"rutinas? (?:\w+ )?(?:la que manda|las que mandan|(?:la|el) (?:jefa|jefe))|"
+            r"(?:taza|tanque|vaso|cubeta) (?:de amor|emocional|de atención)|llen\w* (?:su|tu) tanque|"
+            r"(?:le|les|te) llen\w* (?:el|la) (?:tanque|taza)|"
+            r"tiempo dentro|niños hacen las cosas bien si pueden|modelo de la mano)\b",
+            re.IGNORECASE,
+        ),
+        jargon=re.compile(
+            r"\b(desregula\w*|co-?regula\w*|corregulaci\w*|detonantes?|amígdala|prefrontal|"
+            r"funciones ejecutivas|coaching emocional)\b",
+            re.IGNORECASE,
+        ),
     ),
 }
 NO_WORD_RULES = LocaleRules(event_start=None, event_phrases=None, always_ok=frozenset({"OK"}))
@@ -122,6 +155,18 @@ def ungendered_pronoun(p: Prompt, locale: str = "en") -> str | None:
     return found.group(0)
 
 
+def borrowed_wording(p: Prompt, locale: str = "en") -> list[str]:
+    """Another program's catchphrase, or a clinical word, in any field a parent reads."""
+    rules = rules_for(locale)
+    problems: list[str] = []
+    for field_name, text in p.text_fields().items():
+        for pattern, what in ((rules.borrowed, "a catchphrase from another program"), (rules.jargon, "jargon")):
+            found = pattern.search(text) if pattern else None
+            if found:
+                problems.append(f"{field_name}: {found.group(0)!r} is {what}; say it in your own plain words")
+    return problems
+
+
 def unpaired_marks(text: str) -> list[str]:
     """Spanish questions and exclamations that don't open with ¿/¡ and close with ?/! (nesting allowed)."""
     problems: list[str] = []
@@ -165,6 +210,7 @@ def prompt_problems(p: Prompt, locale: str = "en") -> list[str]:
     pronoun = ungendered_pronoun(p, locale)
     if pronoun:
         problems.append(f"say calls someone {pronoun!r}, but do never says who; use they, or the noun")
+    problems += borrowed_wording(p, locale)
     if p.situation is None and p.anchor == Anchor.anytime:
         problems.append("scheduled prompt needs an everyday anchor, not 'anytime'")
     if rules.paired_marks:

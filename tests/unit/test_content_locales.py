@@ -12,7 +12,7 @@ import yaml
 
 from bot.content import Prompt
 from bot.content_check import run_check, table
-from bot.content_rules import event_problem, prompt_problems, unpaired_marks, unset_names
+from bot.content_rules import borrowed_wording, event_problem, prompt_problems, unpaired_marks, unset_names
 from bot.readability import es_counts, es_syllables, fernandez_huerta, fk_grade, scale_for
 
 ROOT = Path(__file__).resolve().parents[2] / "content"
@@ -168,6 +168,19 @@ def test_spanish_say_may_not_name_someone_do_never_set_up() -> None:
     assert unset_names(prompt_es(say="¿Cómo crees que se sintió Mateo?"), "es") == ["Mateo"]
     assert unset_names(prompt_es(say="A ver. ¿Qué diría Mamá? ¡Qué risa!"), "es") == []
     assert unset_names(prompt_es(say="Perfecto, ¿Lobo o cerdito?"), "es") == []  # "lobo" is in do
+
+
+def test_spanish_catchphrases_and_jargon_fail_in_spanish() -> None:
+    p = prompt_es(why="Dejar que esté cerca llena su tanque más rápido.")
+    assert borrowed_wording(p, "es") == [
+        "why: 'llena su tanque' is a catchphrase from another program; say it in your own plain words"
+    ]
+    assert borrowed_wording(prompt_es(why="Un rato con toda tu atención le llena el tanque."), "es")
+    assert borrowed_wording(prompt_es(why="Una tabla hace que la rutina sea la que manda."), "es")
+    assert "jargon" in borrowed_wording(prompt_es(reflect="¿Se desregula cuando tiene sueño?"), "es")[0]
+    # Literal words are fine: a full glass, the car's tank.
+    assert borrowed_wording(prompt_es(do="En la comida, deja que {child} llene su vaso con agua."), "es") == []
+    assert borrowed_wording(prompt_es(do="En el carro, mientras llenas el tanque, canten una canción."), "es") == []
 
 
 def test_a_language_without_rules_keeps_the_word_free_ones() -> None:

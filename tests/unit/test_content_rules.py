@@ -14,7 +14,14 @@ from pydantic import ValidationError
 
 from bot.content import Prompt, load_library
 from bot.content_check import locale_errors, quality_errors, run_check, table
-from bot.content_rules import event_problem, prompt_problems, sentence_count, ungendered_pronoun, unset_names
+from bot.content_rules import (
+    borrowed_wording,
+    event_problem,
+    prompt_problems,
+    sentence_count,
+    ungendered_pronoun,
+    unset_names,
+)
 
 ROOT = Path(__file__).resolve().parents[2] / "content"
 
@@ -148,6 +155,40 @@ def test_a_pronoun_for_someone_set_up_or_they_is_fine() -> None:
     assert ungendered_pronoun(prompt(say="Look at that girl on the swing. She's laughing.")) is None
     # Spanish marks gender on every noun ("el personaje"), so the rule is English-only.
     assert ungendered_pronoun(prompt(say="Why do you think he did that?"), "es") is None
+
+
+# --- rule 13: our own plain words, no borrowed catchphrase or clinical jargon --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "found"),
+    [
+        ("why", "A picture chart makes the routine the boss.", "'routine the boss' is a catchphrase"),
+        ("do", "Lie on the floor and snuggle. Fill their cup before you ask for coats.", "'Fill their cup' is a"),
+        ("why", "Short, full attention fills {child}'s cup.", '"fills {child}\'s cup" is a catchphrase'),
+        ("why", "Saying the feeling helps you name it to tame it.", "'name it to tame it' is a catchphrase"),
+        ("do", "Connect before you correct: kneel and say what you see.", "'Connect before you correct' is a"),
+        ("why", "A tired child is easily dysregulated.", "'dysregulated' is jargon"),
+        ("reflect", "What triggered you the most?", "'triggered' is jargon"),
+    ],
+)
+def test_borrowed_catchphrases_and_jargon_fail_in_any_field(field: str, text: str, found: str) -> None:
+    p = prompt(**{field: text})
+    problems = borrowed_wording(p)
+    assert len(problems) == 1 and problems[0].startswith(f"{field}: ") and found in problems[0]
+    assert problems[0] in prompt_problems(p)
+    # Situation prompts are read by parents too.
+    assert borrowed_wording(prompt(situation="siblings", anchor="anytime", **{field: text})) == problems
+
+
+def test_plain_words_near_a_catchphrase_are_fine() -> None:
+    for do in (
+        "At a meal, let {child} fill their cup with water from a small jug.",
+        "Tell {child} they are the boss of play for five minutes.",
+        "Keep the bedtime routine the same each night, so it feels safe.",
+        "Let {child} fill your cup from the teapot, then say thank you.",
+    ):
+        assert borrowed_wording(prompt(do=do)) == [], do
 
 
 # --- rule 5 and 6: anchor and minutes ---------------------------------------------------------------------
