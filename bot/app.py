@@ -202,7 +202,7 @@ def build_app(
     dp.callback_query.outer_middleware(private)
     assert library.screener is not None
     resources = resources_text(library, settings.safety_resources_file)
-    dp.message.outer_middleware(ScreenMiddleware(hearings(library, settings, resources, locales)))
+    dp.message.outer_middleware(ScreenMiddleware(hearings(library, settings, resources, locales), locales.catalog))
     who = WhoMiddleware(families)
     locale = LocaleMiddleware(locales, languages)
     # Outer, so access filters (bot.handlers.util.Ready) can see who is talking before a handler is chosen;

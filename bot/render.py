@@ -112,6 +112,20 @@ def outcome_label(
     return t("outcome-unanswered") if unanswered is None else unanswered
 
 
+def days_text(cadence: str, days: frozenset[int], t: Translator) -> str:
+    """The plan's days in words: a named cadence, or the custom days themselves ("Mon, Wed", "lun, mié")."""
+    if cadence in ("three", "daily", "weekdays", "weekly"):
+        return t(f"cadence-{cadence}")
+    return ", ".join(t.weekday(d) for d in sorted(days))
+
+
+def born(year: int, month: int, t: Translator) -> str:
+    """A birth month: "May 2023", "may 2023"."""
+    from datetime import date
+
+    return t.date(date(year, month, 1), "yMMM")
+
+
 def cb(action: str, delivery_id: int, arg: int | None = None) -> str:
     return DeliveryCb(action=action, delivery_id=delivery_id, arg=arg).pack()
 

@@ -54,11 +54,12 @@ async def language_chosen(
     chosen = locales.translator(locale)
     await query.answer()
     await msg.edit_reply_markup(reply_markup=None)
-    await msg.answer(chosen("language-set", language=locales.catalog.native_name(locale)))
+    # The menu first: by the time the answer arrives, the chat's menu speaks the new language too.
     approved = await therapists.approved(user)
     await set_chat_menu(
         bot, user, chosen, therapist=approved is not None, admin=user in therapists.admin_ids, personal=True
     )
+    await msg.answer(chosen("language-set", language=locales.catalog.native_name(locale)), parse_mode="HTML")
 
 
 def setup() -> Router:

@@ -13,6 +13,7 @@ from bot.app import App, build_app
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.content import Library
+from bot.i18n import Locales, load_locales
 from tests.fakebot import FakeTelegram
 
 
@@ -65,3 +66,8 @@ async def start_app(tg: FakeTelegram, sqlite_url: str, clock: FakeClock, library
 @pytest.fixture
 async def app(start_app: AppFactory) -> App:
     return await start_app()
+
+
+@pytest.fixture(scope="session")
+def locales_es(library: Library) -> Locales:
+    return load_locales(reference=library)
