@@ -342,8 +342,3 @@ class TherapistService(CaseloadMixin):
                 )
                 out.update({chat: language for chat, language in rows.all()})
         return out
-
-    async def leaving_family(self, family_id: int) -> list[tuple[int, str]]:
-        """Deprecated: the old shape (chat, label) for bot.handlers.account until it calls ``leaving`` and
-        bot.handlers.therapist.tell_family_left, which word the notice in each therapist's language."""
-        return [(x.chat, x.label or f"Family {x.link_id}") for x in await self.leaving(family_id)]

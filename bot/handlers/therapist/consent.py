@@ -13,7 +13,6 @@ from bot.callbacks import ConsentCb, LinkCb
 from bot.handlers.therapist.common import HTML, ApprovedTherapist, invite_problem, not_approved, notify
 from bot.handlers.util import Ready, cb_message, need_ready
 from bot.i18n import Locales, Translator
-from bot.i18n.catalog import english
 from bot.render import h
 from bot.render_therapist import consent_text, family_name, links_text
 from bot.services.families import FamilyService, Who
@@ -51,10 +50,8 @@ def consent_keyboard(code: str, share: bool, t: Translator) -> InlineKeyboardMar
     )
 
 
-async def show_consent(msg: Message, code: str, therapists: TherapistService, t: Translator | None = None) -> None:
-    """The consent screen, in the family's language: pass the caregiver's ``t`` (English until every caller in
-    bot.handlers does)."""
-    t = t or english()
+async def show_consent(msg: Message, code: str, therapists: TherapistService, t: Translator) -> None:
+    """The consent screen, in the language of the caregiver reading it (``t``)."""
     found = await therapists.invite(code)
     if isinstance(found, InviteProblem):
         await msg.answer(invite_problem(t, found), parse_mode=HTML)
