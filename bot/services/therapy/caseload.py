@@ -144,12 +144,13 @@ class CaseloadMixin(AssignMixin):
         return rows
 
     async def _band_at(self, s: AsyncSession, d: Delivery, tz: ZoneInfo) -> str | None:
-        """The child's age band when the prompt went out; for a therapist's own words, from the child."""
+        """The child's age band when the prompt went out. From the child when known: a therapist may assign a
+        prompt written for another band, so the delivery's own band is the prompt's, not the child's."""
         band = d.band
-        if band is None and d.child_id is not None and d.sent_at is not None:
+        if d.child_id is not None and d.sent_at is not None:
             child = await s.get(Child, d.child_id)
             on = d.sent_at.astimezone(tz).date()
-            band = band_for(child.birth_year, child.birth_month, on, self._library.bands) if child else None
+            band = band_for(child.birth_year, child.birth_month, on, self._library.bands) if child else band
         return band if band in self._library.by_band else None
 
     async def due_digests(self, render: Callable[[Digest], str] | None = None) -> list[Digest]:
