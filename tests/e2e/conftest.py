@@ -49,7 +49,8 @@ async def start_app(tg: FakeTelegram, sqlite_url: str, clock: FakeClock, library
 
     async def start(**overrides: Any) -> App:
         url = overrides.pop("database_url", sqlite_url)
-        app = build_app(make_settings(tg, url, **overrides), clock=clock, library=library)
+        locales = overrides.pop("locales", None)
+        app = build_app(make_settings(tg, url, **overrides), clock=clock, library=library, locales=locales)
         task = asyncio.create_task(app.run_polling(handle_signals=False))
         running.append((app, task))
         await tg.wait_idle()
