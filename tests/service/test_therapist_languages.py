@@ -112,3 +112,14 @@ async def test_the_csv_is_worded_for_its_reader(sessions, clock, library, locale
         # Her own words as written, made safe for spreadsheets; the child's band in the reader's language.
         assert row[t("csv-prompt")] == "'" + own
         assert row[t("csv-child-band")] == t("band-toddler")
+
+
+async def test_search_runs_in_the_therapists_own_library(sessions, clock, library, locales: Locales) -> None:
+    therapists = TherapistService(sessions, clock, library, frozenset({ADMIN}))
+    es = locales.library("es")
+    found = therapists.search("hermanos peleando", library=es)
+    assert found and all(p.id in es.prompts and p is es.prompts[p.id] for p in found)
+    assert any("herman" in (p.title + p.do + " ".join(p.tags)).lower() for p in found)
+    # Accents are optional in what is typed: "nino" finds "niño".
+    assert therapists.search("nino", library=es) == therapists.search("niño", library=es) != []
+    assert therapists.search("sibling fight")[0].id in library.prompts
