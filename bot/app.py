@@ -183,8 +183,9 @@ def build_app(
     therapists = TherapistService(sessions, clock, library, settings.admin_ids)
 
     async def queue_notices() -> None:
-        await therapists.due_digests(digest_text)
-        await therapists.quiet_alerts(quiet_alert_text)
+        # Each therapist's digest and alerts in their own language.
+        await therapists.due_digests(lambda d: digest_text(d, locales.for_person(d.language, None)))
+        await therapists.quiet_alerts(lambda q: quiet_alert_text(q, locales.for_person(q.language, None)))
 
     loops = Engine(
         sender,

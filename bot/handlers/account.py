@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.content import Library
 from bot.domain.parsing import parse_date
 from bot.handlers.states import Pausing, Setup
-from bot.handlers.therapist import notify
+from bot.handlers.therapist import notify, tell_family_left
 from bot.handlers.util import Fresh, Ready, ask, cb_message, need_ready, next_text
 from bot.handlers.views import child_label, show_children, show_settings
 from bot.i18n import Locales, Translator
@@ -240,13 +240,10 @@ async def erase_family(
 ) -> None:
     """Erase for good, then tell each linked therapist and every other caregiver (each in their own language,
     read before the rows go)."""
-    leaving = await therapists.leaving_family(who.family_id)
+    leaving = await therapists.leaving(who.family_id)
     others = [m for m in await household.members(who.family_id) if m.telegram_id != who.telegram_id]
     await families.delete_family(who.family_id)
-    for chat, label in leaving:
-        await notify(
-            bot, chat, f"ℹ️ <b>{h(label)}</b> has left the bot and erased its data, so it is no longer in your caseload."
-        )
+    await tell_family_left(bot, locales, leaving)
     for member in others:
         await notify(bot, member.telegram_id, locales.for_person(member.language, None)("erased-by-coparent"))
 

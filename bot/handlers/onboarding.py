@@ -81,7 +81,7 @@ async def start(
         return
     await state.clear()
     if code:
-        await show_consent(message, code, therapists)
+        await show_consent(message, code, therapists, t)
         return
     view = await families.view(who.family_id)
     key = "welcome-back" if reactivated else "already-set-up"
@@ -339,7 +339,7 @@ async def quick_start(
     ready = replace(who, onboarded=True)
     await send_prompt_now(msg, ready, deliveries, sender, t)
     if isinstance(pending, str):
-        await show_consent(msg, pending, therapists)
+        await show_consent(msg, pending, therapists, t)
 
 
 async def first_prompt(

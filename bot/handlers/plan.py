@@ -203,7 +203,7 @@ async def _days_chosen(
     )
     await msg.answer(summary, parse_mode=HTML, reply_markup=K.first_now(t))
     if isinstance(pending, str):
-        await show_consent(msg, pending, therapists)
+        await show_consent(msg, pending, therapists, t)
 
 
 async def _settings_mode(state: FSMContext) -> bool:

@@ -26,13 +26,15 @@ from tests.e2e.test_therapist_journey import ADMIN, THERAPIST, approve, become_t
 from tests.fakebot import FakeTelegram
 
 # Flip to True once bot/handlers/therapist/, render_therapist, the digest and the CSV speak through `t`.
-THERAPIST_CONVERTED = False
+THERAPIST_CONVERTED = True
 
 PSEUDO = "xx"
 OPEN, CLOSE = "⟦", "⟧"
 MARKED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 BERLIN = ZoneInfo("Europe/Berlin")
 ANN = 111
+# A therapist's own words and note: sent as written, never translated.
+OWN_WORDS, NOTE = "Ask about her favourite moment today and just listen.", "Try it at bath time"
 
 
 def mark(text: str) -> str:
@@ -89,6 +91,7 @@ def user_data() -> list[str]:
     names += [*babel.months["format"]["abbreviated"].values(), *babel.months["stand-alone"]["abbreviated"].values()]
     names += ["English", "Español", "Xx", "Europe/Berlin", "Berlin", "London", "Madrid", "New York", "Chicago"]
     names += ["Los Angeles", "Kolkata", "Sydney", "Mia", "She called it a grumpy cloud"]
+    names += ["Dr. Sam Rivera", "Weber family", OWN_WORDS, NOTE]
     return sorted(names, key=len, reverse=True)
 
 
@@ -179,15 +182,66 @@ async def test_the_therapist_journey_sends_no_literal_english(
     tg.add_user = lambda uid, **kw: add_user(uid, **{**kw, "language_code": PSEUDO})  # type: ignore[method-assign]
     for uid in (ADMIN, THERAPIST, ANN):
         tg.add_user(uid)
-    await start_app(locales=pseudo_locales, admin_ids=frozenset({ADMIN}))
+    app = await start_app(locales=pseudo_locales, admin_ids=frozenset({ADMIN}))
+    await say(tg, ANN, "/clients", "approved on this bot")
+    await say(tg, ANN, "/therapists", "for the bot's admins")
     await become_therapist(tg)
     await approve(tg)
     await onboard(tg, ANN)
+    await say(tg, ANN, "/start c_AAAAAAAAAAAAAAAAAAAAAA", "don't recognise that invite")
     code = await invite(tg, "Weber family")
     await say(tg, ANN, f"/start c_{code}", "would like to follow")
+    await tap(tg, ANN, "Share my notes too", None)
     await tap(tg, ANN, "Accept", "You're now sharing")
     await tg.wait_for(THERAPIST, has("Weber family accepted"))
+
+    # /assign: a library prompt now, a search, and the therapist's own words for next week (then cancelled).
+    await say(tg, THERAPIST, "/assign", "Who is it for")
+    await tap(tg, THERAPIST, "Whole caseload", "What would you like to send")
+    await tap(tg, THERAPIST, "Browse the library", "Which age band")
+    await tap(tg, THERAPIST, "Toddler", "Which skill")
+    await tap(tg, THERAPIST, "Naming feelings", "Tap a prompt")
+    await tap(tg, THERAPIST, tg.last(THERAPIST).buttons[0][0], "Preview")
+    await tap(tg, THERAPIST, "Use this one", "Add a short note")
+    await say(tg, THERAPIST, NOTE, "When should it go out")
+    await tap(tg, THERAPIST, "Send now", "Assigned to 1 family")
+    await app.tick()  # returns once sent
+    assert any(NOTE in (m.text or "") for m in tg.sent(ANN))
+    await say(tg, THERAPIST, "/assign", "Who is it for")
+    await tap(tg, THERAPIST, "Weber family", "What would you like to send")
+    await tap(tg, THERAPIST, "Search by words", "Type a few words")
+    await say(tg, THERAPIST, "bedtime", "Tap a prompt")
+    await say(tg, THERAPIST, "/assign", "Who is it for")
+    await tap(tg, THERAPIST, "Weber family", "What would you like to send")
+    await tap(tg, THERAPIST, "Write my own", "Type the prompt")
+    await say(tg, THERAPIST, OWN_WORDS, "Add a short note")
+    await tap(tg, THERAPIST, "Skip", "When should it go out")
+    await tap(tg, THERAPIST, "Next week", "Assigned to 1 family")
+    await say(tg, THERAPIST, "/pending", "Waiting to go out")
+    await tap(tg, THERAPIST, "Cancel", "Nothing waiting")
+
+    # The family answers; the therapist's views, the CSV and the digest.
+    await tg.press_button(ANN, "We tried it")
+    await tg.wait_for(ANN, lambda m: m.edited and "You tried this" in (m.text or ""))
+    await tap(tg, ANN, "Went well", "reply with one line")
     await say(tg, THERAPIST, "/clients", "Weber family")
-    await say(tg, THERAPIST, "/pending", "")
+    await tap(tg, THERAPIST, "Weber family", "Weber family")
+    await tg.send_text(THERAPIST, "/report")
+    doc = (await tg.wait_for(THERAPIST, lambda m: m.document is not None))[0]
+    assert doc.document is not None
+    header, *rows = doc.document.data.decode().splitlines()
+    assert rows and not re.search(r"[^\W\d_]", unmarked(header)), header
+    clock.set(at(9, 8, 0, 5))
+    await app.tick()
+    assert any("Your weekly digest" in (m.text or "") for m in tg.sent(THERAPIST))
+
+    # The admin's list and a revocation (asked first), told to the therapist and the family.
+    await say(tg, ADMIN, "/therapists", "Therapists")
+    await tap(tg, ADMIN, "Revoke", None)
+    await tap(tg, ADMIN, "Keep them", None)
+    await tap(tg, ADMIN, "Revoke", None)
+    await tap(tg, ADMIN, "Yes, revoke", None)
+    await say(tg, ANN, "/mytherapist", "not sharing with any therapist")
     for chat in (ADMIN, THERAPIST, ANN):
         assert literal_english(tg, chat) == [], chat
+    tg.assert_no_errors()

@@ -1,8 +1,9 @@
-"""What the therapist handlers share: command lists, notifications, and the access filters."""
+"""What the therapist handlers share: command lists, notifications, refusals, and the access filters."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from aiogram import Bot
@@ -11,27 +12,17 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.i18n import Translator
-from bot.i18n.catalog import english
+from bot.i18n import Locales, Translator
 from bot.i18n.commands import set_chat_menu
-from bot.services.therapists import InviteProblem, TherapistService
+from bot.render_therapist import family_left_text
+from bot.services.therapists import InviteProblem, Leaving, TherapistService
 
 log = logging.getLogger(__name__)
 HTML = ParseMode.HTML
 
-THERAPIST_MENU = (
-    "/invite — a link for a client family\n/clients — your caseload\n/assign — a prompt for the week\n"
-    "/pending — prompts waiting to go out\n/report — a CSV of outcomes"
-)
-NOT_APPROVED = "That command is for therapists approved on this bot. Ask to join with /therapist."
 
-INVITE_PROBLEMS = {
-    InviteProblem.unknown: "I don't recognise that invite link. Please ask your therapist for a new one.",
-    InviteProblem.expired: "That invite link has expired (links last 7 days). Please ask your therapist for a new one.",
-    InviteProblem.used: "That invite link has already been used. Each link works once — ask for a new one if needed.",
-    InviteProblem.therapist_inactive: "That therapist can't link families on this bot right now.",
-    InviteProblem.own_family_already: "You're already linked with this therapist.",
-}
+def invite_problem(t: Translator, problem: InviteProblem) -> str:
+    return t(f"toast-invite-{problem.value}")
 
 
 class ApprovedTherapist(Filter):
@@ -49,11 +40,11 @@ class Admin(Filter):
 
 
 async def sync_commands(
-    bot: Bot, chat_id: int, *, therapist: bool, admin: bool, t: Translator | None = None, personal: bool = False
+    bot: Bot, chat_id: int, *, therapist: bool, admin: bool, t: Translator, personal: bool = False
 ) -> None:
-    """Per-chat command lists: only approved therapists (and admins) see their commands. Pass the person's
-    translator (``t``) so their menu is in their language; English until every caller does."""
-    await set_chat_menu(bot, chat_id, t or english(), therapist=therapist, admin=admin, personal=personal)
+    """Per-chat command lists: only approved therapists (and admins) see their commands, in the language of
+    the person whose chat it is (``t``), not the caller's."""
+    await set_chat_menu(bot, chat_id, t, therapist=therapist, admin=admin, personal=personal)
 
 
 async def notify(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -63,5 +54,14 @@ async def notify(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup
         log.info("notification not delivered: %s", type(exc).__name__)
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+async def tell_family_left(bot: Bot, locales: Locales, leaving: Iterable[Leaving]) -> None:
+    """After a family erased its data: each therapist who followed it is told, in their own language."""
+    for x in leaving:
+        await notify(bot, x.chat, family_left_text(x.label, x.link_id, locales.for_person(x.language, None)))
+
+
+async def not_approved(event: Message | CallbackQuery, t: Translator) -> None:
+    if isinstance(event, CallbackQuery):
+        await event.answer(t("toast-therapist-only"), show_alert=True)
+    else:
+        await event.answer(t("therapist-not-approved"), parse_mode=HTML)
