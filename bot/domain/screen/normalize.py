@@ -12,9 +12,11 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
-import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from simplemma import Lemmatizer
+from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+from simplemma.strategies.dictionaries import LOW_MEMORY_DICTIONARY_FACTORY
 
 __all__ = ["BREAK", "Normalizer", "Token", "basic_words", "fold_accents"]
 
@@ -69,6 +71,26 @@ _FOLD = str.maketrans("áàâäéèêëíìîïóòôöúùûü", "aaaaeeeeiiiio
 
 def fold_accents(word: str) -> str:
     return word.translate(_FOLD)
+
+
+# simplemma's default store decodes a language's whole dictionary into a dict on first use: about 20 MiB of RSS
+# for English and 80 MiB for Spanish, and every locale's screen hears every message, so both load at once. Its
+# low-memory store holds the same data as the compressed stream's bytes with a sparse index (about 2 and 10 MiB)
+# and gives the same answers; a lookup decodes one block (tens of µs), and the Normalizer's caches absorb repeats,
+# so simplemma's own token cache is off.
+_STORE = LOW_MEMORY_DICTIONARY_FACTORY
+_LOOKUP = DictionaryLookupStrategy(_STORE)
+_LEMMATIZER = Lemmatizer(cache_max_size=0, lemmatization_strategy=DefaultStrategy(dictionary_factory=_STORE))
+
+
+def lemmatize(word: str, language: str) -> str:
+    """simplemma's lemma of ``word`` (``simplemma.lemmatize``), read from the low-memory store."""
+    return _LEMMATIZER.lemmatize(word, language)
+
+
+def is_known(word: str, language: str) -> bool:
+    """Whether ``word`` is in simplemma's dictionary (``simplemma.is_known``), read from the low-memory store."""
+    return _LOOKUP.get_lemma(unicodedata.normalize("NFC", word), language) is not None
 
 
 class Token(NamedTuple):
@@ -190,22 +212,22 @@ class Normalizer:
         return unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
 
     def _lemma_uncached(self, word: str) -> tuple[str, ...]:
-        out = {simplemma.lemmatize(word, lang=self.language).casefold(): None}
+        out = {lemmatize(word, self.language).casefold(): None}
         for suffix, replacements in self._inflections:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 stem = word[: -len(suffix)]
                 for r in replacements:
-                    if simplemma.is_known(stem + r, lang=self.language):
+                    if is_known(stem + r, self.language):
                         out[stem + r] = None
                 break
         return tuple(out)
 
     def _correct_uncached(self, word: str) -> str | None:
-        if len(word) < 3 or not _ALPHA.fullmatch(word) or simplemma.is_known(word, lang=self.language):
+        if len(word) < 3 or not _ALPHA.fullmatch(word) or is_known(word, self.language):
             return None
         if any(word.endswith(c) for c in self._clitics):
             lemma = self._lemma(word)[0]
-            if lemma != word and simplemma.is_known(lemma, lang=self.language):
+            if lemma != word and is_known(lemma, self.language):
                 # A known verb with a pronoun glued on ("mandarme" -> "mandar"): not a misspelling of "matarme".
                 return None
         choices = self._vocab.get(word[0])
@@ -278,7 +300,7 @@ class Normalizer:
     def _peel(self, word: str, out: dict[str, None]) -> None:
         """Adds the clitics glued to a verb as forms, for an unknown word the lemmatiser read as another
         ("matarme" -> "matar"), or whose stem is a known word with a verb ending ("darle" -> "dar")."""
-        if simplemma.is_known(word, lang=self.language):
+        if is_known(word, self.language):
             return
         rest, peeled = word, []
         for _ in range(2):
@@ -291,7 +313,7 @@ class Normalizer:
             return
         if len(out) < 2:  # the lemmatiser did not read it: the stem must be a verb form it knows
             stem = rest.translate(_FOLD)
-            if not stem.endswith(self._clitic_hosts) or not simplemma.is_known(stem, lang=self.language):
+            if not stem.endswith(self._clitic_hosts) or not is_known(stem, self.language):
                 return
             out[stem] = None
             out.update(dict.fromkeys(self._lemma(stem)))
