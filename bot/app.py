@@ -83,7 +83,7 @@ def hearings(library: Library, settings: Settings, resources: str) -> list[Heari
         locale = path.stem
         if "." in locale or locale == library.locale:
             continue
-        other = load_library(settings.content_dir, locale=locale)
+        other = load_library(settings.content_dir, locale=locale, prompts=False)  # heard, not sent: no prompts
         if other.screener is not None:
             out.append(Hearing(other.screener, other, resources_text(other, settings.safety_resources_file)))
     return out
