@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,12 +51,20 @@ def _row(name: str, value: int, floor: int, note: str = "") -> tuple[str, str]:
     return name, f"{value / MIB:6.1f} MiB  (+{delta / MIB:5.1f} MiB, {verdict} the 40 MB budget){note}"
 
 
+@pytest.fixture(params=BACKENDS)
+def fresh_db(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, pg_template: str | None
+) -> Iterator[tuple[str, str]]:
+    """(backend, url) of a migrated, empty database: made and dropped outside the test's event loop."""
+    url, pg_name = _fresh_url(request.param, tmp_path, sqlite_template, pg_template)
+    yield request.param, url
+    if pg_name:
+        drop_pg_database(pg_name)
+
+
 @pytest.mark.bench
-@pytest.mark.parametrize("backend", BACKENDS)
-async def test_memory_with_a_million_families(
-    backend: str, tmp_path: Path, sqlite_template: Path, pg_template: str | None
-) -> None:
-    url, pg_name = _fresh_url(backend, tmp_path, sqlite_template, pg_template)
+async def test_memory_with_a_million_families(fresh_db: tuple[str, str], tmp_path: Path) -> None:
+    backend, url = fresh_db
     try:
         engine = create_engine(url)
         start = time.perf_counter()
@@ -111,9 +120,6 @@ async def test_memory_with_a_million_families(
         if "err" in locals():
             print(err.decode()[-3000:])
         raise
-    finally:
-        if pg_name:
-            drop_pg_database(pg_name)
     report(
         f"Memory of `python -m bot` on {backend} with {FAMILIES:,} families (seeded in {seeded_in:.0f} s)",
         [
