@@ -67,8 +67,9 @@ def hearings(library: Library, settings: Settings, resources: str, locales: Loca
         locale = path.stem
         if "." in locale or locale == library.locale:
             continue
+        # The locale's library is shared with the translator when loaded; otherwise heard, not sent: no prompts.
         loaded = locales.libraries.get(locale) if locales is not None else None
-        other = loaded or load_library(settings.content_dir, locale=locale)
+        other = loaded or load_library(settings.content_dir, locale=locale, prompts=False)
         if other.screener is not None:
             out.append(Hearing(other.screener, other, resources_text(other, settings.safety_resources_file)))
     return out

@@ -284,8 +284,11 @@ def _check_ages(p: Prompt, band: Band | None, rel: str, errors: list[ContentErro
             errors.append(ContentError(rel, p.id, f"{name} {months} is outside the band's months ({span})"))
 
 
-def load_library(content_dir: Path | None = None, locale: str = "en") -> Library:
-    """Load and validate all content. Raises ContentInvalid listing every problem found."""
+def load_library(content_dir: Path | None = None, locale: str = "en", *, prompts: bool = True) -> Library:
+    """Load and validate all content. Raises ContentInvalid listing every problem found.
+
+    ``prompts=False`` leaves the prompts out (about 2 MiB of RSS per locale): for a locale loaded only to hear
+    what people type in it (its screen, cards and distress reply). `content check` still validates them."""
     root = (content_dir or DEFAULT_CONTENT_DIR).resolve()
     errors: list[ContentError] = []
 
@@ -299,7 +302,7 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
             errors.extend(ContentError(_rel(bands_path, root), None, m) for m in _fmt_validation(exc))
     band_ids = {b.id for b in bands}
 
-    prompts, by_band = load_prompts(root, locale, bands, errors)
+    by_id, by_band = load_prompts(root, locale, bands, errors) if prompts else ({}, {b.id: [] for b in bands})
 
     situations: dict[str, Situation] = {}
     cards: dict[tuple[str, str], Card] = {}
@@ -375,7 +378,7 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
         raise ContentInvalid(errors)
     return Library(
         bands=bands,
-        prompts=prompts,
+        prompts=by_id,
         by_band=by_band,
         situations=situations,
         cards=cards,

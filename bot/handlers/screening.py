@@ -101,8 +101,9 @@ def hear(text: str, hearings: Sequence[Hearing]) -> tuple[Screen, Hearing]:
     for level in ("crisis", "distress"):
         found = [(screen, one) for screen, one in screens if screen.level == level]
         if len(found) > 1:
-            # Heard in several: answer in the language the message is most written in.
-            found.sort(key=lambda pair: -in_target_language(text, lang=pair[1].language))
+            # Heard in several: answer in the language the message is most written in. simplemma's guess over
+            # its low-memory store (the one the screen's lemmatiser reads), so no whole dictionary is decoded.
+            found.sort(key=lambda pair: -in_target_language(text, lang=pair[1].language, low_memory=True))
         if found:
             return found[0]
     return next(((screen, one) for screen, one in screens if screen.situations), screens[0])
