@@ -56,6 +56,8 @@ class SlotWindow:
     def __init__(self, rate: float, margin: float, monotonic: Callable[[], float]) -> None:
         self.count, self.span = window_for(rate, margin)
         self.pace = self.span / self.count
+        # Half the margin absorbs small round-trip jitter; only a request later than that stretches the window.
+        self.slack = (self.span - self.count / rate) / 2
         self._mono = monotonic
         self._due = -math.inf  # when the next send is due on the even pace
         self._given: deque[Grant] = deque(maxlen=self.count)
@@ -78,9 +80,10 @@ class SlotWindow:
     def _stretch(self, grant: Grant, now: float) -> float:
         if not self._rtts:
             return 0.0
+        floor = min(self._rtts) + self.slack
         if grant.answered is None:  # still out: Telegram may count it as late as now
-            return min(max(0.0, now - grant.at - min(self._rtts)), MAX_STRETCH_OUT)
-        return min(max(0.0, grant.answered - grant.at - min(self._rtts)), MAX_STRETCH)
+            return min(max(0.0, now - grant.at - floor), MAX_STRETCH_OUT)
+        return min(max(0.0, grant.answered - grant.at - floor), MAX_STRETCH)
 
     def take(self) -> Grant:
         now = self._mono()
