@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.clock import Clock, SystemClock
-from bot.delivery.pacing import CATCH_UP, PAUSE_POLL, Grant, Lanes, SlotWindow, ms, window_for
+from bot.delivery.pacing import CATCH_UP, PAUSE_POLL, Grant, Lanes, SlotWindow, min_gap, ms, window_for
 
 # 429s from this many different chats within FLOOD_WINDOW seconds mean the whole bot is over its budget.
 FLOOD_CHATS = 5
@@ -191,7 +191,7 @@ return 0
 
 # Take a send slot, or return the ms to wait (-1: taken). The window and pace of bot.delivery.pacing, on Redis
 # TIME: KEYS = given times (newest first), next-due time, global pause, a reply waiting somewhere.
-# ARGV = count, span, pace, catch-up (ms), the clock's now (ms), priority (0/1).
+# ARGV = count, span, pace, catch-up (ms), the clock's now (ms), priority (0/1), minimum gap (ms).
 _TAKE = """
 local t = redis.call('TIME')
 local now = t[1] * 1000 + t[2] / 1000
@@ -200,23 +200,27 @@ local clock_now, priority = tonumber(ARGV[5]), ARGV[6] == '1'
 local paused = tonumber(redis.call('GET', KEYS[3]) or '0')
 if paused > clock_now then return math.ceil(paused - clock_now) end
 if not priority and redis.call('EXISTS', KEYS[4]) == 1 then return math.ceil(pace) end
-local ready = 0
 local newest = tonumber(redis.call('LINDEX', KEYS[1], 0) or '')
 local due = tonumber(redis.call('GET', KEYS[2]) or '')
-if newest then ready = newest + pace / 2 end
-if due then ready = math.max(ready, due - catch_up) end
+local window_ready = 0
 if redis.call('LLEN', KEYS[1]) >= count then
-  ready = math.max(ready, tonumber(redis.call('LINDEX', KEYS[1], count - 1)) + span)
+  window_ready = tonumber(redis.call('LINDEX', KEYS[1], count - 1)) + span
 end
+local ready = window_ready
+if newest then ready = math.max(ready, newest + tonumber(ARGV[7])) end
+if due then ready = math.max(ready, due) end
 if ready > now + 0.1 then
   -- A reply is waiting: broadcasts on every instance leave it the next slot.
   if priority then redis.call('SET', KEYS[4], '1', 'PX', math.ceil(ready - now) + 100) end
   return math.ceil(ready - now)
 end
+-- Late by a little: the next sends make up for it; idle a while: a fresh start.
+local next_due = now + pace
+if due and now - due <= catch_up then next_due = math.max(due, window_ready) + pace end
 redis.call('LPUSH', KEYS[1], string.format('%.3f', now))
 redis.call('LTRIM', KEYS[1], 0, count - 1)
 redis.call('PEXPIRE', KEYS[1], math.ceil(span) + 1000)
-redis.call('SET', KEYS[2], string.format('%.3f', math.max(due or now, now) + pace), 'PX', math.ceil(span) + 1000)
+redis.call('SET', KEYS[2], string.format('%.3f', next_due), 'PX', math.ceil(span) + 1000)
 if priority then redis.call('DEL', KEYS[4]) end
 return -1
 """
@@ -249,6 +253,7 @@ class RedisLimiter:
         self.margin = margin
         count, span = window_for(rate, margin)
         self._window_args = [count, span * 1000, span / count * 1000, CATCH_UP * 1000]
+        self._gap_ms = min_gap(span / count) * 1000
         self._redis = redis
         self._clock = clock or SystemClock()
         self._sleep = sleep
@@ -290,7 +295,7 @@ class RedisLimiter:
 
     async def _take(self, priority: bool) -> Grant | float:
         keys = [f"{self._prefix}:{k}" for k in ("given", "due", "pause:all", "reply")]
-        args = [*self._window_args, self._clock_ms(), 1 if priority else 0]
+        args = [*self._window_args, self._clock_ms(), 1 if priority else 0, self._gap_ms]
         wait = int(await self._take_script(keys=keys, args=args))
         if wait < 0:
             return Grant(_time.monotonic())

@@ -32,6 +32,7 @@ CATCH_UP = 0.5  # seconds of late sends the pace may make up for
 # one still out (it may hang until its timeout, never counted) a quarter of one.
 MAX_STRETCH = 1.0
 MAX_STRETCH_OUT = 0.25
+MIN_GAP_FROM = 0.004  # seconds of pace below which no minimum gap is kept
 RTT_SAMPLES = 64  # round trips the fastest one is taken from
 PAUSE_POLL = 0.25  # a paused runner re-checks the clock this often (tests move it)
 
@@ -42,6 +43,11 @@ class Grant:
 
     at: float
     answered: float | None = None
+
+
+def min_gap(pace: float) -> float:
+    """Half the pace; none at paid-broadcast rates, where timers are too coarse for it (the window still holds)."""
+    return pace / 2 if pace >= MIN_GAP_FROM else 0.0
 
 
 def window_for(rate: float, margin: float) -> tuple[int, float]:
@@ -56,6 +62,7 @@ class SlotWindow:
     def __init__(self, rate: float, margin: float, monotonic: Callable[[], float]) -> None:
         self.count, self.span = window_for(rate, margin)
         self.pace = self.span / self.count
+        self.gap = min_gap(self.pace)
         # Half the margin absorbs small round-trip jitter; only a request later than that stretches the window.
         self.slack = (self.span - self.count / rate) / 2
         self._mono = monotonic
@@ -68,7 +75,7 @@ class SlotWindow:
         if not self._given:
             return 0.0
         now = self._mono()
-        ready = max(self._given[-1].at + self.pace / 2, self._due, self._window_ready(now))
+        ready = max(self._given[-1].at + self.gap, self._due, self._window_ready(now))
         return max(0.0, ready - now)
 
     def _window_ready(self, now: float) -> float:
