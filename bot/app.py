@@ -156,7 +156,9 @@ def build_app(
     session = AiohttpSession(
         api=TelegramAPIServer.from_base(settings.telegram_api_url), timeout=settings.request_timeout
     )
-    limiter = limiter or make_limiter(settings.send_rate, settings.per_chat_interval, clock, settings.redis_url)
+    limiter = limiter or make_limiter(
+        settings.send_rate, settings.per_chat_interval, clock, settings.redis_url, margin=settings.rate_margin
+    )
     # Every Bot API call, replies included, passes the one rate budget.
     session.middleware(LimiterMiddleware(limiter))
     session.middleware(LateAnswerMiddleware())
