@@ -136,3 +136,23 @@ def test_the_content_names_its_languages() -> None:
 def test_the_language_guess_is_simplemmas(text: str) -> None:
     for lang in ("en", "es"):
         assert share_in_language(text, lang) == in_target_language(text, lang=lang, low_memory=True)
+
+
+@pytest.mark.parametrize(
+    ("form", "lemma"),
+    [
+        ("corriendo", "correr"),
+        ("children", "child"),
+        ("went", "go"),
+        ("niños", "niño"),
+        ("está", "estar"),
+        ("é", "è"),
+        ("same", "same"),
+        ("x" * 300, "y"),  # past a one-byte edit: the lemma is stored whole
+    ],
+)
+def test_a_lemma_is_stored_as_an_edit_of_its_form(form: str, lemma: str) -> None:
+    key, edit = lexicon._edit(form, lemma)
+    assert key == form
+    assert lexicon._unedit(form, edit) == lemma
+    assert len(edit) <= len(lemma.encode()) + 1
