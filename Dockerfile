@@ -16,6 +16,8 @@ COPY content ./content
 COPY migrations ./migrations
 
 USER coach
+# The screen's word lists as tries in ~/.cache (outside the /data volume), so the bot never builds them at start.
+RUN python -m bot.domain.screen.lexicon_cli
 VOLUME ["/data"]
 # 8081: /healthz, /readyz and /metrics in polling mode. 8080: the webhook (and the same endpoints) in webhook mode.
 EXPOSE 8081 8080

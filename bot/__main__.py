@@ -120,6 +120,11 @@ def _run() -> int:
     except ContentInvalid as exc:
         _content_problem(exc)
         return 1
+    from bot.domain.screen.lexicon import prepare, safety_languages
+
+    # The screen's word lists as cached tries, built in a child process before serving (once per simplemma
+    # version; the Docker image ships them). Without them the screen still works, only more slowly.
+    prepare(safety_languages(settings.content_dir))
 
     from bot.preflight import StartupError
 

@@ -23,11 +23,11 @@ from aiogram.enums import ParseMode
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
-from simplemma import in_target_language
 
 from bot import keyboards as K
 from bot.content import DistressContent, Library
 from bot.domain.screen import Screen, Screener
+from bot.domain.screen.normalize import share_in_language
 from bot.handlers.states import AssignFlow, Notes
 from bot.handlers.util import cb_message
 from bot.i18n import Catalog, Translator
@@ -101,9 +101,9 @@ def hear(text: str, hearings: Sequence[Hearing]) -> tuple[Screen, Hearing]:
     for level in ("crisis", "distress"):
         found = [(screen, one) for screen, one in screens if screen.level == level]
         if len(found) > 1:
-            # Heard in several: answer in the language the message is most written in. simplemma's guess over
-            # its low-memory store (the one the screen's lemmatiser reads), so no whole dictionary is decoded.
-            found.sort(key=lambda pair: -in_target_language(text, lang=pair[1].language, low_memory=True))
+            # Heard in several: answer in the language the message is most written in (simplemma's guess, over
+            # the word lists the screen's lemmatiser reads, so no other copy of a dictionary is loaded).
+            found.sort(key=lambda pair: -share_in_language(text, pair[1].language))
         if found:
             return found[0]
     return next(((screen, one) for screen, one in screens if screen.situations), screens[0])

@@ -7,6 +7,7 @@ it on. Peak memory is the peak of Python allocations made during the measured ca
 from __future__ import annotations
 
 import gc
+import os
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
@@ -56,6 +57,25 @@ async def atraced(fn: Callable[[], Awaitable[T]]) -> tuple[T, int]:
     finally:
         tracemalloc.stop()
     return result, peak - base
+
+
+def each_timed(fn: Callable[[str], T], items: list[str]) -> tuple[list[T], list[float], list[float]]:
+    """``fn`` over ``items``: the results, each call's wall time and its CPU time (the thread's own). On a
+    loaded machine the wall time's tail is mostly the scheduler's; the CPU time is what the call itself cost."""
+    results: list[T] = []
+    wall: list[float] = []
+    cpu: list[float] = []
+    for item in items:
+        w, c = time.perf_counter(), time.thread_time()
+        results.append(fn(item))
+        cpu.append(time.thread_time() - c)
+        wall.append(time.perf_counter() - w)
+    return results, wall, cpu
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} CPUs"
 
 
 def us(seconds: float, calls: int, per: str = "call") -> str:

@@ -15,10 +15,13 @@ from typing import NamedTuple
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from simplemma import Lemmatizer
+from simplemma.language_detector import LanguageDetector
 from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
-from simplemma.strategies.dictionaries import LOW_MEMORY_DICTIONARY_FACTORY
+from simplemma.token_sampler import MostCommonTokenSampler
 
-__all__ = ["BREAK", "Normalizer", "Token", "basic_words", "fold_accents"]
+from bot.domain.screen.lexicon import STORE
+
+__all__ = ["BREAK", "Normalizer", "Token", "basic_words", "fold_accents", "share_in_language"]
 
 _QUOTES = str.maketrans(
     {
@@ -74,23 +77,29 @@ def fold_accents(word: str) -> str:
 
 
 # simplemma's default store decodes a language's whole dictionary into a dict on first use: about 20 MiB of RSS
-# for English and 80 MiB for Spanish, and every locale's screen hears every message, so both load at once. Its
-# low-memory store holds the same data as the compressed stream's bytes with a sparse index (about 2 and 10 MiB)
-# and gives the same answers; a lookup decodes one block (tens of µs), and the Normalizer's caches absorb repeats,
-# so simplemma's own token cache is off.
-_STORE = LOW_MEMORY_DICTIONARY_FACTORY
-_LOOKUP = DictionaryLookupStrategy(_STORE)
-_LEMMATIZER = Lemmatizer(cache_max_size=0, lemmatization_strategy=DefaultStrategy(dictionary_factory=_STORE))
+# for English and 80 MiB for Spanish, and every locale's screen hears every message, so both load at once. The
+# lexicon store reads the same data from memory-mapped tries cached on disk (simplemma's low-memory store until
+# they are built), so simplemma's own token cache is off: the Normalizer's caches absorb repeats.
+_LOOKUP = DictionaryLookupStrategy(STORE)
+_STRATEGY = DefaultStrategy(dictionary_factory=STORE)
+_LEMMATIZER = Lemmatizer(cache_max_size=0, lemmatization_strategy=_STRATEGY)
+_SAMPLER = MostCommonTokenSampler()
 
 
 def lemmatize(word: str, language: str) -> str:
-    """simplemma's lemma of ``word`` (``simplemma.lemmatize``), read from the low-memory store."""
+    """simplemma's lemma of ``word`` (``simplemma.lemmatize``), read from the lexicon store."""
     return _LEMMATIZER.lemmatize(word, language)
 
 
 def is_known(word: str, language: str) -> bool:
-    """Whether ``word`` is in simplemma's dictionary (``simplemma.is_known``), read from the low-memory store."""
+    """Whether ``word`` is in simplemma's dictionary (``simplemma.is_known``), read from the lexicon store."""
     return _LOOKUP.get_lemma(unicodedata.normalize("NFC", word), language) is not None
+
+
+def share_in_language(text: str, language: str) -> float:
+    """The share of ``text``'s words simplemma knows in ``language`` (``simplemma.in_target_language``), read
+    from the lexicon store like the lemmas, so no other copy of a dictionary is loaded."""
+    return LanguageDetector(language, _SAMPLER, _STRATEGY).proportion_in_target_languages(text)
 
 
 class Token(NamedTuple):

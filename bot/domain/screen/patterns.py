@@ -7,6 +7,7 @@ squeezed, corrected, lemma), a prefix (``suicid*``), one wildcard word (``*``) o
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -37,8 +38,13 @@ class Elem:
         return self.kind == "*" and forms[0] != ","  # one word, never a comma
 
 
-def parse_pattern(pattern: str, words: Callable[[str], list[str]]) -> list[tuple[Elem, ...]]:
+def parse_pattern(pattern: str, raw_words: Callable[[str], list[str]]) -> list[tuple[Elem, ...]]:
     """The element sequences a pattern stands for: itself and, for plain words, the words run together."""
+
+    def words(text: str) -> list[str]:
+        # Interned: the same word stands in many patterns, classes and vocabularies of both locales.
+        return [sys.intern(w) for w in raw_words(text)]
+
     elems: list[Elem] = []
     for raw in pattern.split():
         if raw == "*":
@@ -50,7 +56,7 @@ def parse_pattern(pattern: str, words: Callable[[str], list[str]]) -> list[tuple
                 raise PatternError(f"pattern {pattern!r}: '!' takes one word and can't start a pattern")
             elems.append(Elem("n", parts[0]))
         elif raw.startswith("<") and raw.endswith(">") and len(raw) > 2:
-            elems.append(Elem("c", raw[1:-1]))
+            elems.append(Elem("c", sys.intern(raw[1:-1])))
         else:
             prefix = raw.endswith("*")
             parts = words(raw.rstrip("*"))
@@ -66,7 +72,7 @@ def parse_pattern(pattern: str, words: Callable[[str], list[str]]) -> list[tuple
         raise PatternError(f"pattern {pattern!r}: a prefix needs at least 3 letters")
     out = [tuple(elems)]
     if len(elems) > 1 and all(e.kind == "w" for e in elems[:-1]) and elems[-1].kind in "wp":
-        out.append((Elem(elems[-1].kind, "".join(e.text for e in elems)),))
+        out.append((Elem(elems[-1].kind, sys.intern("".join(e.text for e in elems))),))
     return out
 
 
@@ -83,13 +89,31 @@ _Lead = tuple[int, tuple[Elem, ...], frozenset[str]]
 # from element 1), and the second words of patterns starting with a pair of plain words (on from element 2).
 _Start = tuple[tuple[int, ...], tuple[_Lead, ...], dict[str, list[_Lead]] | None, frozenset[str]]
 _NOTHING: _Start = ((), (), None, frozenset())
+_NEEDS_NOTHING: frozenset[str] = frozenset()
 
 
 _FORMS = itemgetter(0)  # a token's forms, without the named attribute's lookup
 
 
 def _lead(owner: int, elems: tuple[Elem, ...], k: int) -> _Lead:
-    return owner, elems, frozenset(e.text for e in elems[k:] if e.kind in "wc")
+    return owner, elems, frozenset(e.text for e in elems[k:] if e.kind in "wc") or _NEEDS_NOTHING
+
+
+class _Interner:
+    """One shared object for equal elements, element sequences and sets of owners while a set is built:
+    word classes repeat the same words and phrases many times over (about 50,000 elements in two locales)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[object, object] = {}
+
+    def elems(self, elems: tuple[Elem, ...]) -> tuple[Elem, ...]:
+        seen = self._seen
+        shared = tuple(seen.setdefault(e, e) for e in elems)
+        return seen.setdefault(shared, shared)  # type: ignore[return-value]
+
+    def owners(self, owners: list[int]) -> tuple[int, ...]:
+        out = tuple(owners)
+        return self._seen.setdefault(out, out)  # type: ignore[return-value]
 
 
 class PatternSet:
@@ -99,35 +123,50 @@ class PatternSet:
     and cached, so a lookup costs one dict probe per token however many patterns there are. ``gap`` lets up
     to that many other words stand between two elements (situation keywords); a sentence end or a cut idiom
     always stops a pattern.
+
+    The index is built in lists and kept in tuples (a list holds spare room), and a one-word pattern, most
+    of them, is kept as its owner alone under its word.
     """
 
     def __init__(self, patterns: Iterable[tuple[int, tuple[Elem, ...]]], gap: int = 0) -> None:
         self.gap = gap
-        self._exact: dict[str, list[Entry]] = {}
+        shared = _Interner()
+        whole: dict[str, list[int]] = {}  # one-word patterns: word -> owners
+        exact: dict[str, list[Entry]] = {}  # longer patterns starting with a word not followed by a word
         # Patterns starting with two plain words are indexed by the pair: most multiword entries begin with a
         # common word ("i", "my", "not"), and the pair rules nearly all of them out with one probe.
-        self._pairs: dict[str, dict[str, list[Entry]]] = {}
-        self._prefix: dict[str, list[tuple[str, int, tuple[Elem, ...]]]] = {}
-        self._by_class: dict[str, list[_Lead]] = {}
+        pairs: dict[str, dict[str, list[Entry]]] = {}
+        prefix: dict[str, list[tuple[str, int, tuple[Elem, ...]]]] = {}
+        by_class: dict[str, list[_Lead]] = {}
         # Class-first patterns whose second element is a plain word: class -> word -> patterns.
-        self._class_pairs: dict[str, dict[str, list[_Lead]]] = {}
+        class_pairs: dict[str, dict[str, list[_Lead]]] = {}
         self._classes: set[str] = set()
-        for owner, elems in patterns:
+        for owner, raw in patterns:
+            elems = shared.elems(raw)
             self._classes.update(e.text for e in elems if e.kind == "c")
             first = elems[0]
-            if first.kind == "w" and len(elems) > 1 and elems[1].kind == "w":
-                self._pairs.setdefault(first.text, {}).setdefault(elems[1].text, []).append((owner, elems))
+            if first.kind == "w" and len(elems) == 1:
+                whole.setdefault(first.text, []).append(owner)
+            elif first.kind == "w" and elems[1].kind == "w":
+                pairs.setdefault(first.text, {}).setdefault(elems[1].text, []).append((owner, elems))
             elif first.kind == "w":
-                self._exact.setdefault(first.text, []).append((owner, elems))
+                exact.setdefault(first.text, []).append((owner, elems))
             elif first.kind == "p":
-                self._prefix.setdefault(first.text[:3], []).append((first.text, owner, elems))
+                prefix.setdefault(first.text[:3], []).append((first.text, owner, elems))
             elif len(elems) > 1 and elems[1].kind == "w":
-                by_word = self._class_pairs.setdefault(first.text, {})
+                by_word = class_pairs.setdefault(first.text, {})
                 by_word.setdefault(elems[1].text, []).append(_lead(owner, elems, 2))
             else:
-                self._by_class.setdefault(first.text, []).append(_lead(owner, elems, 1))
+                by_class.setdefault(first.text, []).append(_lead(owner, elems, 1))
+        self._whole = {word: shared.owners(owners) for word, owners in whole.items()}
+        self._exact = {word: tuple(entries) for word, entries in exact.items()}
+        # Every second word of a pair is walked at once, so (second, patterns) pairs need no dict of their own.
+        self._pairs = {w: tuple((w2, tuple(e)) for w2, e in seconds.items()) for w, seconds in pairs.items()}
+        self._prefix = {stem: tuple(entries) for stem, entries in prefix.items()}
+        self._by_class = {name: tuple(leads) for name, leads in by_class.items()}
+        self._class_pairs = {n: {w: tuple(e) for w, e in seconds.items()} for n, seconds in class_pairs.items()}
         self._cache: dict[tuple[str, ...], _Start] = {}
-        self._firsts = frozenset(self._exact) | frozenset(self._pairs)
+        self._firsts = (self._whole.keys(), self._exact.keys(), self._pairs.keys())  # views: no copy of the words
         self._class_pair_list = [(name, by_word, frozenset(by_word)) for name, by_word in self._class_pairs.items()]
 
     def classes_used(self) -> set[str]:
@@ -139,18 +178,18 @@ class PatternSet:
         longer: dict[_Lead, None] = {}
         pairs: dict[str, list[_Lead]] = {}
         for form in forms:
+            owners = self._whole.get(form)
+            if owners is not None:
+                whole.update(dict.fromkeys(owners))
             for owner, elems in self._exact.get(form, ()):
-                if len(elems) == 1:
-                    whole[owner] = None
-                else:
-                    longer[_lead(owner, elems, 1)] = None
+                longer[_lead(owner, elems, 1)] = None
             for stem, owner, elems in self._prefix.get(form[:3], ()):
                 if form.startswith(stem):
                     if len(elems) == 1:
                         whole[owner] = None
                     else:
                         longer[_lead(owner, elems, 1)] = None
-            for second, entries in self._pairs.get(form, {}).items():
+            for second, entries in self._pairs.get(form, ()):
                 pairs.setdefault(second, []).extend(_lead(owner, elems, 2) for owner, elems in entries)
         out: _Start = (
             (tuple(whole), tuple(longer), pairs or None, frozenset(pairs)) if whole or longer or pairs else _NOTHING
@@ -231,7 +270,7 @@ class PatternSet:
     ) -> None:
         n = len(tokens)
         cache, rest, reach = self._cache, self._rest, 2 + self.gap
-        if present is not None and not self._prefix and self._firsts.isdisjoint(present):
+        if present is not None and not self._prefix and all(words.isdisjoint(present) for words in self._firsts):
             forms_at: list[tuple[str, ...]] = []  # no word-first pattern can start anywhere
         else:
             forms_at = list(map(_FORMS, tokens))
