@@ -7,13 +7,16 @@ content check fails on a key or variable missing anywhere, and at runtime a miss
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.plural import to_python
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.builtins import BUILTINS
+from fluent.runtime.prepare import Compiler
 from fluent.syntax import FluentParser, ast
 
 from bot.content import DEFAULT_CONTENT_DIR
@@ -47,27 +50,81 @@ def babel_locale(locale: str) -> Locale:
         return Locale.parse(REFERENCE)
 
 
+class _Bundle(FluentBundle):
+    """A Fluent bundle that reads Babel's data for its locale (about 1-4 MiB each) only when a plural or a number
+    first needs it: most messages have neither, and an idle bot formats nothing."""
+
+    def __init__(self, locales: list[str], use_isolating: bool) -> None:
+        # FluentBundle.__init__ minus its eager `Locale.parse(...).plural_form`; the rest is set as it sets it.
+        self.locales = locales
+        self._functions = dict(BUILTINS)
+        self.use_isolating = use_isolating
+        self._messages = {}
+        self._terms = {}
+        self._compiled = {}
+        self._compiler = Compiler()
+        self._lazy_locale: Locale | None = None
+        self._lazy_plural: Callable[[int | float], str] | None = None
+
+    # Properties where FluentBundle has attributes: read-only is the point (mypy wants them writeable).
+    @property
+    def _babel_locale(self) -> Locale:  # type: ignore[override]
+        if self._lazy_locale is None:
+            self._lazy_locale = self._get_babel_locale()  # parses the name; its data loads on first read
+        return self._lazy_locale
+
+    @property
+    def _plural_form(self) -> Callable[[int | float], str]:  # type: ignore[override]
+        if self._lazy_plural is None:
+            self._lazy_plural = to_python(self._babel_locale.plural_form)
+        return self._lazy_plural
+
+
+def check_sources(lf: LocaleFiles) -> None:
+    """Raise CatalogError on a file with Fluent syntax errors; the parse is dropped (the bundle reparses)."""
+    for name, text in lf.sources.items():
+        junk = next((e for e in FluentParser().parse(text).body if isinstance(e, ast.Junk)), None)
+        if junk is not None:
+            raise CatalogError(f"locales/{lf.locale}/{name}: syntax error near {(junk.content or '')[:60]!r}")
+
+
 class Catalog:
+    """Every locale's files are checked when the catalog is made (a broken file stops the bot at start), but a
+    locale's bundle and Babel data are built when its first reader is served: all runs on the one event loop,
+    and building twice would only waste, so a plain dict cache is enough."""
+
     def __init__(self, files: Iterable[LocaleFiles], *, babel_for: Mapping[str, str] | None = None) -> None:
         self.files: dict[str, LocaleFiles] = {f.locale: f for f in files}
         if REFERENCE not in self.files:
             raise CatalogError(f"no {REFERENCE} locale: content/locales/{REFERENCE}/*.ftl is the reference")
+        for lf in self.files.values():
+            check_sources(lf)
+        self._babel_for = dict(babel_for or {})
         self.bundles: dict[str, FluentBundle] = {}
-        self.babel: dict[str, Locale] = {}
-        for loc, lf in self.files.items():
+        self._babel: dict[str, Locale] = {}
+
+    def bundle(self, locale: str) -> FluentBundle:
+        """The locale's Fluent bundle, built on first use."""
+        bundle = self.bundles.get(locale)
+        if bundle is None:
             # No bidi isolation marks (FSI/PDI): the texts are Telegram HTML and the marks would show as junk.
-            bundle = FluentBundle([loc], use_isolating=False)
-            for name, text in lf.sources.items():
-                junk = [e for e in FluentParser().parse(text).body if isinstance(e, ast.Junk)]
-                if junk:
-                    raise CatalogError(f"locales/{loc}/{name}: syntax error near {(junk[0].content or '')[:60]!r}")
+            bundle = _Bundle([locale], use_isolating=False)
+            for text in self.files[locale].sources.values():
                 bundle.add_resource(FluentResource(text))
-            self.bundles[loc] = bundle
-            named = babel_for.get(loc) if babel_for else None
+            self.bundles[locale] = bundle
+        return bundle
+
+    def babel(self, locale: str) -> Locale:
+        """The Babel locale a locale's dates and numbers follow (a Locale reads its data on first use)."""
+        found = self._babel.get(locale)
+        if found is None:
+            named = self._babel_for.get(locale)
+            bundle = self.bundle(locale)
             if named is None and bundle.has_message(BABEL_KEY):
                 value = bundle.get_message(BABEL_KEY).value
                 named = str(bundle.format_pattern(value)[0]) if value is not None else None
-            self.babel[loc] = babel_locale(named or loc)
+            found = self._babel[locale] = babel_locale(named or locale)
+        return found
 
     @property
     def locales(self) -> tuple[str, ...]:
@@ -93,7 +150,7 @@ class Catalog:
         return Translator(self, resolve_locale(stored, telegram, self.files, REFERENCE))
 
     def has(self, locale: str, key: str) -> bool:
-        return self.bundles[locale].has_message(key)
+        return self.bundle(locale).has_message(key)
 
 
 def read_locale_dir(folder: Path) -> LocaleFiles:

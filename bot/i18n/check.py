@@ -149,7 +149,7 @@ def catalog_errors(root: Path, lib: Library | None = None) -> tuple[list[Content
             errors += [ContentError(file, key, f"variable ${v} is missing") for v in sorted(theirs - ours)]
         if catalog is not None:
             for key in sorted(mine):
-                for problem in _render_errors(locale, key, mine[key], catalog.bundles[locale]):
+                for problem in _render_errors(locale, key, mine[key], catalog.bundle(locale)):
                     errors.append(ContentError(f"{where}/{mine[key].file}", key, problem))
     errors += [ContentError(f"content/locales/{REFERENCE}", key, "missing") for key in needed(lib) - set(english)]
     return errors, found

@@ -12,6 +12,8 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 if TYPE_CHECKING:
+    from babel import Locale
+
     from bot.i18n.catalog import Catalog
 
 log = logging.getLogger(__name__)
@@ -25,12 +27,15 @@ class Translator:
     def __init__(self, catalog: Catalog, locale: str) -> None:
         self.catalog = catalog
         self.locale = locale
-        self.babel = catalog.babel[locale]
+
+    @property
+    def babel(self) -> Locale:
+        return self.catalog.babel(self.locale)
 
     def __call__(self, key: str, **variables: FluentValue | None) -> str:
         args = {k: ("" if v is None else v) for k, v in variables.items()}
         for loc in (self.locale, "en"):
-            bundle = self.catalog.bundles[loc]
+            bundle = self.catalog.bundle(loc)
             if bundle.has_message(key):
                 message = bundle.get_message(key)
                 if message.value is None:

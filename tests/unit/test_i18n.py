@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.content import DEFAULT_CONTENT_DIR, ContentError
-from bot.i18n import Catalog, LocaleFiles, load_catalog, resolve_locale, shipped_locale
+from bot.i18n import Catalog, CatalogError, LocaleFiles, load_catalog, resolve_locale, shipped_locale
 from bot.i18n.check import catalog_errors
 
 SHIPPED = {"en", "es"}
@@ -78,6 +78,22 @@ def test_plurals_come_from_fluent_and_isolation_marks_are_off() -> None:
     # A key the locale lacks falls back to English at runtime (the content check fails on it).
     assert xx("hi", name="Mia") == "Hi <b>Mia</b>"
     assert catalog.translator("zz").locale == "en"
+
+
+def test_a_locale_is_checked_at_once_but_built_on_first_use() -> None:
+    with pytest.raises(CatalogError, match=r"locales/xx/a\.ftl: syntax error"):
+        _catalog("hi = Hi\n", "hi = { oops\n")
+    pl = "files = { $n ->\n    [one] { $n } plik\n    [few] { $n } pliki\n   *[many] { $n } plików\n}\n"
+    catalog = Catalog([LocaleFiles("en", {"a.ftl": "big = { NUMBER($n) }\n"}), LocaleFiles("pl", {"a.ftl": pl})])
+    assert catalog.bundles == {}  # nothing built until someone reads
+    t = catalog.translator("pl")
+    assert catalog.bundles == {}
+    # Polish plural rules from Babel, read when first needed: one, few, many.
+    assert [t("files", n=n) for n in (1, 3, 5, 22)] == ["1 plik", "3 pliki", "5 plików", "22 pliki"]
+    assert set(catalog.bundles) == {"pl"}
+    assert catalog.bundle("pl") is catalog.bundle("pl")  # built once
+    assert catalog.translator("pl").number(1234.5) == "1\xa0234,5"
+    assert catalog.translator("en")("big", n=1234567) == "1,234,567"  # Fluent's NUMBER in the bundle's locale
 
 
 def _content_with(tmp_path: Path, en: str, es: str) -> Path:
