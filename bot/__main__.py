@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from bot.config import ConfigError, Settings, load_settings, token_problem
 from bot.content import ContentInvalid, Library, load_library
+from bot.i18n.catalog import CatalogError
 
 
 def _content_check(content_dir: str | None) -> int:
@@ -139,6 +140,12 @@ def _run() -> int:
         return 130
     except StartupError as exc:
         _fail(str(exc), debug=debug)
+        return 1
+    except ContentInvalid as exc:  # another locale's content, checked as the app is built
+        _content_problem(exc)
+        return 1
+    except CatalogError as exc:
+        print(f"error: {exc}. Fix the content, then start the bot again.", file=sys.stderr)
         return 1
     except Exception as exc:
         _fail(f"unexpected {_one_line(exc)}. Run with LOG_LEVEL=DEBUG to see where.", debug=debug)

@@ -68,7 +68,7 @@ def hearings(library: Library, settings: Settings, resources: str, locales: Loca
         if "." in locale or locale == library.locale:
             continue
         # The locale's library is shared with the translator when loaded; otherwise heard, not sent: no prompts.
-        loaded = locales.libraries.get(locale) if locales is not None else None
+        loaded = (locales.libraries.get(locale) or locales.heard.get(locale)) if locales is not None else None
         other = loaded or load_library(settings.content_dir, locale=locale, prompts=False)
         if other.screener is not None:
             out.append(Hearing(other.screener, other, resources_text(other, settings.safety_resources_file)))
@@ -101,7 +101,7 @@ class App:
 
     async def startup(self) -> None:
         # The menu in every shipped language; Telegram picks it by the person's app language.
-        await set_default_menus(self.bot, self.locales.catalog)
+        await set_default_menus(self.bot, self.locales.catalog.detached())  # built for this, then dropped
         # Admins see their extra commands in their own chats only, in their own language.
         for admin in self.settings.admin_ids:
             approved = await self.therapists.approved(admin)

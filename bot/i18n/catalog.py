@@ -6,6 +6,7 @@ content check fails on a key or variable missing anywhere, and at runtime a miss
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -125,6 +126,13 @@ class Catalog:
                 named = str(bundle.format_pattern(value)[0]) if value is not None else None
             found = self._babel[locale] = babel_locale(named or locale)
         return found
+
+    def detached(self) -> Catalog:
+        """The same catalog for a one-off use (the start-up menus in every language): what it builds is its own,
+        dropped with it, so a locale nobody reads in stays unbuilt."""
+        view = copy.copy(self)
+        view.bundles, view._babel = dict(self.bundles), dict(self._babel)
+        return view
 
     @property
     def locales(self) -> tuple[str, ...]:

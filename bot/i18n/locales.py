@@ -1,5 +1,8 @@
 """Everything that differs by language, in one place: the interface catalog, each locale's prompt library
-(same ids as English), its tips. A locale missing a prompt or tips falls back to English rather than silence."""
+(same ids as English), its tips. A locale missing a prompt or tips falls back to English rather than silence.
+
+Another locale's prompts (about 2 MiB each) are checked at start and read again when a person in that language
+first needs the library; until then the locale is only heard: its screen, cards and distress reply."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from bot.content import DEFAULT_CONTENT_DIR, Library, Prompt, load_library
+from bot.content import DEFAULT_CONTENT_DIR, ContentError, ContentInvalid, Library, Prompt, load_library, load_prompts
 from bot.i18n.catalog import REFERENCE, Catalog, load_catalog
 from bot.i18n.translator import Translator
 from bot.tips import Tips, load_tips
@@ -22,8 +25,11 @@ R = TypeVar("R")
 @dataclass
 class Locales:
     catalog: Catalog
-    libraries: dict[str, Library]  # by locale; the reference (English) is always there
+    libraries: dict[str, Library]  # by locale, as loaded; the reference (English) is always there
     tips: dict[str, Tips] = field(default_factory=dict)
+    # Locales with prompts not read yet: their library without prompts (the screen hears in it), and where from.
+    heard: dict[str, Library] = field(default_factory=dict)
+    root: Path | None = None
 
     @property
     def shipped(self) -> tuple[str, ...]:
@@ -36,7 +42,14 @@ class Locales:
         return self.catalog.for_person(stored, telegram)
 
     def library(self, locale: str) -> Library:
-        return self.libraries.get(locale) or self.libraries[REFERENCE]
+        """The locale's library, its prompts read on first need (all on the event loop: a plain cache will do)."""
+        found = self.libraries.get(locale)
+        if found is None:
+            base = self.heard.get(locale)
+            if base is None or self.root is None:
+                return self.libraries[REFERENCE]
+            found = self.libraries[locale] = with_prompts(base, self.root)
+        return found
 
     def tips_for(self, locale: str) -> Tips:
         return self.tips.get(locale) or self.tips.get(REFERENCE, {})
@@ -70,15 +83,28 @@ class Locales:
         return for_chat
 
 
+def with_prompts(base: Library, root: Path) -> Library:
+    """A library loaded with ``prompts=False``, with its locale's prompts; ContentInvalid if they are broken."""
+    errors: list[ContentError] = []
+    by_id, by_band = load_prompts(root, base.locale, base.bands, errors)
+    if errors:
+        raise ContentInvalid(errors)
+    return replace(base, prompts=by_id, by_band=by_band)
+
+
 def load_locales(content_dir: Path | None = None, reference: Library | None = None) -> Locales:
-    """The catalog, and each shipped locale's library and tips (those that exist; others fall back)."""
+    """The catalog, and each shipped locale's library and tips (those that exist; others fall back).
+
+    Every locale's prompts are validated here, so broken content still stops the bot at start."""
     root = (content_dir or DEFAULT_CONTENT_DIR).resolve()
     catalog = load_catalog(root)
     libraries = {REFERENCE: reference or load_library(root)}
+    heard: dict[str, Library] = {}
     tips: dict[str, Tips] = {}
     for locale in catalog.locales:
         if locale != REFERENCE and (root / "prompts" / locale).is_dir():
-            libraries[locale] = load_library(root, locale=locale)
+            heard[locale] = load_library(root, locale=locale, prompts=False)
+            with_prompts(heard[locale], root)  # checked, then dropped until someone needs them
         if (root / "tips" / f"{locale}.yaml").is_file():
             tips[locale] = load_tips(root, locale)
-    return Locales(catalog, libraries, tips)
+    return Locales(catalog, libraries, tips, heard, root)

@@ -40,6 +40,16 @@ def non_utf8_content(tmp: Path) -> str:
     return str(content)
 
 
+def broken_spanish(tmp: Path, file: str, junk: bytes) -> str:
+    """Content whose Spanish file is broken: the bot reads Spanish prompts and locale data only when first needed,
+    but checks them at start."""
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content", content)
+    f = content / file
+    f.write_bytes(f.read_bytes() + junk)
+    return str(content)
+
+
 def missing_pg_database(_: Path) -> str:
     return make_url(PG_URL).set(database="fcb_no_such_database").render_as_string(hide_password=False)
 
@@ -68,6 +78,18 @@ CASES: list[object] = [
     pytest.param("DATABASE_URL", sqlite_dir, "points at a folder", id="sqlite-path-is-a-folder"),
     pytest.param("DATABASE_URL", sqlite_under_file, "is a file, not a folder", id="sqlite-folder-is-a-file"),
     pytest.param("CONTENT_DIR", non_utf8_content, "is not UTF-8 text", id="content-not-utf8"),
+    pytest.param(
+        "CONTENT_DIR",
+        lambda tmp: broken_spanish(tmp, "prompts/es/school.yaml", "# caf\xe9\n".encode("latin-1")),
+        "error: content/prompts/es/school.yaml: is not UTF-8 text",
+        id="spanish-prompts-not-utf8",
+    ),
+    pytest.param(
+        "CONTENT_DIR",
+        lambda tmp: broken_spanish(tmp, "locales/es/common.ftl", b"\nbroken = { oops\n"),
+        "error: locales/es/common.ftl: syntax error",
+        id="spanish-locale-syntax-error",
+    ),
     pytest.param("BOT_TOKEN", "123456789:replace-with-the-token-from-BotFather", "@BotFather", id="placeholder-token"),
     pytest.param("BOT_TOKEN", "12345:short", "Copy it again from @BotFather", id="malformed-token"),
     pytest.param("RATE_PER_SECOND", "abc", "RATE_PER_SECOND='abc' is not valid", id="bad-setting"),

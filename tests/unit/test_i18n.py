@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import DEFAULT_CONTENT_DIR, ContentError
-from bot.i18n import Catalog, CatalogError, LocaleFiles, load_catalog, resolve_locale, shipped_locale
+from bot.content import DEFAULT_CONTENT_DIR, ContentError, ContentInvalid
+from bot.i18n import Catalog, CatalogError, LocaleFiles, load_catalog, load_locales, resolve_locale, shipped_locale
 from bot.i18n.check import catalog_errors
 
 SHIPPED = {"en", "es"}
@@ -86,6 +86,8 @@ def test_a_locale_is_checked_at_once_but_built_on_first_use() -> None:
     pl = "files = { $n ->\n    [one] { $n } plik\n    [few] { $n } pliki\n   *[many] { $n } plików\n}\n"
     catalog = Catalog([LocaleFiles("en", {"a.ftl": "big = { NUMBER($n) }\n"}), LocaleFiles("pl", {"a.ftl": pl})])
     assert catalog.bundles == {}  # nothing built until someone reads
+    assert catalog.detached().translator("pl")("files", n=2) == "2 pliki"
+    assert catalog.bundles == {}  # a one-off use keeps nothing
     t = catalog.translator("pl")
     assert catalog.bundles == {}
     # Polish plural rules from Babel, read when first needed: one, few, many.
@@ -142,3 +144,21 @@ def test_check_finds_broken_html_in_any_variant(tmp_path: Path) -> None:
 def test_the_shipped_locale_files_pass() -> None:
     errors, _ = catalog_errors(DEFAULT_CONTENT_DIR.resolve())
     assert [str(e) for e in errors] == []
+
+
+def test_spanish_prompts_are_checked_at_start_and_read_on_first_need(tmp_path: Path) -> None:
+    locales = load_locales()
+    assert "es" not in locales.libraries and locales.heard["es"].prompts == {}  # heard, not yet sent
+    spanish = locales.library("es")
+    assert locales.library("es") is spanish  # read once
+    assert set(spanish.prompts) == set(locales.library("en").prompts) and spanish.locale == "es"
+    assert spanish.screener is locales.heard["es"].screener  # the screen's part is shared, not loaded twice
+    english = next(iter(locales.library("en").prompts.values()))
+    assert locales.prompt("es", english).say != english.say
+    assert locales.library("pl") is locales.library("en")  # not shipped: English
+
+    root = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, root)
+    (root / "prompts" / "es" / "teen.yaml").write_text("prompts:\n  - id: 42\n", encoding="utf-8")
+    with pytest.raises(ContentInvalid):
+        load_locales(root)
