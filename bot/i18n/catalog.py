@@ -91,8 +91,9 @@ def check_sources(lf: LocaleFiles) -> None:
 
 class Catalog:
     """Every locale's files are checked when the catalog is made (a broken file stops the bot at start), but a
-    locale's bundle and Babel data are built when its first reader is served: all runs on the one event loop,
-    and building twice would only waste, so a plain dict cache is enough."""
+    locale's bundle and Babel data are built when its first reader is served. Nearly all of it runs on the event
+    loop; a chart drawn in a thread may race it, but a build is whole before its one dict store, so a race only
+    builds twice: a plain dict cache is enough."""
 
     def __init__(self, files: Iterable[LocaleFiles], *, babel_for: Mapping[str, str] | None = None) -> None:
         self.files: dict[str, LocaleFiles] = {f.locale: f for f in files}
