@@ -171,3 +171,44 @@ def test_screen_speed(library: Library) -> None:
             ("peak memory", f"{mib(peak)} for {TRACED} messages"),
         ],
     )
+
+
+@pytest.mark.bench
+def test_learned_tier_speed(library: Library) -> None:
+    """The learned tier alone (bot/domain/screen/learned.py), on a first pass (its word memory empty at the
+    start) and again, and its size in memory. The screen above already includes it: it is heard whenever the
+    rules find nothing."""
+    from bot.content import DEFAULT_CONTENT_DIR
+    from bot.domain.screen.learned import load, model_path
+
+    screener = library.screener
+    assert isinstance(screener, Screener)
+    path = model_path(DEFAULT_CONTENT_DIR, "en")
+    if screener.learned is None:
+        pytest.skip("no learned tier for en")
+    model, size = traced(lambda: load(path))
+    assert model is not None
+    texts = [t for t, _, _ in messages(N, seed=SEED + 1)]
+    token_lists = [screener.normalizer.tokens(t) for t in texts]
+
+    def run() -> list[float]:
+        out = []
+        for tokens in token_lists:
+            start = time.perf_counter()
+            model.guess(tokens)
+            out.append(time.perf_counter() - start)
+        return out
+
+    cold, warm = run(), run()
+
+    def pct(samples: list[float]) -> str:
+        return f"p50 {_percentile(samples, 0.5) * 1e3:.3f} ms   p99 {_percentile(samples, 0.99) * 1e3:.3f} ms"
+
+    report(
+        "learned tier (LearnedScreen.guess on the screen's tokens)",
+        [
+            ("model", f"{path.stat().st_size / 1024:.0f} KiB file, {len(model.buckets):,} buckets, {mib(size)} loaded"),
+            ("first pass, 1,000 chars", pct(cold)),
+            ("warm, 1,000 chars", pct(warm)),
+        ],
+    )

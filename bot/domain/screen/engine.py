@@ -16,6 +16,7 @@ from bot.domain.screen.rules import NEGATION, Hits, Rule, span_list, spans
 
 if TYPE_CHECKING:
     from bot.content import SafetyFile, ScreenCategory, Situation
+    from bot.domain.screen.learned import LearnedScreen
 
 __all__ = ["FEAR_FOR_CHILD", "Screen", "ScreenConfigError", "Screener"]
 
@@ -94,6 +95,8 @@ def _expand(name: str, lexicon: Mapping[str, tuple[str, ...]], seen: tuple[str, 
 
 
 class Screener:
+    learned: LearnedScreen | None = None  # the learned tier (learned.py), heard only after the rules
+
     def __init__(
         self,
         safety: SafetyFile,
@@ -325,7 +328,8 @@ class Screener:
         distress = self._tier(self._distress_tier, tokens, hits, present, False)
         if distress:
             return Screen("distress", distress, False, situations, about_child)
-        return Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))
+        plain = Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))
+        return plain if self.learned is None else self.learned.overlay(plain, tokens, cut is not tokens)
 
     def fired(self, text: str) -> list[str]:
         """Which crisis and distress rules fire, as "category: rule #n" (for whoever edits the rules)."""

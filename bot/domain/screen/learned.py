@@ -1,0 +1,268 @@
+"""The learned tier: a small linear model that hears what the rules miss. Pure Python, no I/O but :func:`load`.
+
+It reads the screen's own tokens (the normalisation, spelling fixes and lemmas the rules see) and turns each
+message into hashed features: every form of every word, bigrams of each word's dictionary form, and the
+character 3-5-grams of each word as typed (typo robustness). A feature's value is its count divided by the
+square root of the message's feature count, so a message's score is a sum of per-word parts: a word's part is
+computed once and remembered, and a message costs one lookup per word plus one per bigram.
+
+Two softmax heads share the features: *level* (each crisis category, ``distress``, ``none``) and *situation*
+(each situation id, ``none``). Trained offline by ``python -m bot content train-screen`` (bot/screen_train.py)
+into ``content/safety/<locale>.model.json``; the engine asks it only when the rules found nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.domain.screen.normalize import Token
+
+if TYPE_CHECKING:
+    from bot.domain.screen.engine import Screen
+
+__all__ = ["FORMAT", "Guess", "LearnedScreen", "features", "hashed", "load", "model_path", "word_features"]
+
+FORMAT = 1
+NONE = "none"
+DISTRESS = "distress"
+# Remembered word parts; past this the memory is cleared rather than grown.
+_WORD_LIMIT = 32768
+_BIGRAM_LIMIT = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSettings:
+    bits: int = 20  # hashed into 2**bits buckets
+    char_min: int = 3
+    char_max: int = 5
+    bigrams: bool = True
+
+    @property
+    def mask(self) -> int:
+        return (1 << self.bits) - 1
+
+
+def model_path(content_dir: Path, locale: str) -> Path:
+    return content_dir / "safety" / f"{locale}.model.json"
+
+
+def _canonical(token: Token) -> str:
+    # forms: surface first, then squeezed / corrected spellings and lemmas; the second is the first reading
+    # that is not the surface, which is the dictionary form for most words ("kids" -> "kid").
+    return token.forms[1] if len(token.forms) > 1 else token.forms[0]
+
+
+def word_features(token: Token, settings: FeatureSettings) -> list[str]:
+    """The features of one word on its own: its forms and the character n-grams of its surface."""
+    out = ["w " + f for f in token.forms]
+    padded = f" {token.forms[0]} "
+    size = len(padded)
+    for n in range(settings.char_min, settings.char_max + 1):
+        if n > size:
+            break
+        out.extend("c " + padded[i : i + n] for i in range(size - n + 1))
+    return out
+
+
+def _words(tokens: Iterable[Token]) -> Iterator[Token | None]:
+    """The words of a message, None for a sentence end (a bigram never spans one)."""
+    for t in tokens:
+        if t.brk:
+            yield None
+        elif t.forms and t.forms[0] != ",":
+            yield t
+
+
+def features(tokens: Sequence[Token], settings: FeatureSettings) -> list[str]:
+    """Every feature of a message, with repeats (what the trainer counts)."""
+    out: list[str] = []
+    prev: str | None = None
+    for t in _words(tokens):
+        if t is None:
+            prev = None
+            continue
+        out.extend(word_features(t, settings))
+        word = _canonical(t)
+        if settings.bigrams and prev is not None:
+            out.append(f"b {prev} {word}")
+        prev = word
+    return out
+
+
+def hashed(feature: str, settings: FeatureSettings) -> int:
+    # crc32, not hash(): str hashes change from one process to the next.
+    return zlib.crc32(feature.encode("utf-8")) & settings.mask
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    crisis: str | None = None  # the crisis category, when the model is confident it is one
+    distress: bool = False
+    situation: str | None = None
+    crisis_p: float = 0.0
+    distress_p: float = 0.0
+    situation_p: float = 0.0
+
+
+def _softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def _unpack(data: str, code: str) -> array[Any]:
+    out = array(code)
+    out.frombytes(zlib.decompress(base64.b64decode(data)))
+    return out
+
+
+class LearnedScreen:
+    """A trained model: sorted bucket ids, a row of weights per bucket (level classes, then situation classes)."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        if raw.get("format") != FORMAT:
+            raise ValueError(f"model format {raw.get('format')!r}, this code reads {FORMAT}")
+        feat = raw["features"]
+        self.settings = FeatureSettings(feat["bits"], feat["char_min"], feat["char_max"], feat["bigrams"])
+        self.corpus_sha256: str = raw["corpus_sha256"]
+        self.level_classes: tuple[str, ...] = tuple(raw["level"]["classes"])
+        self.situation_classes: tuple[str, ...] = tuple(raw["situation"]["classes"])
+        self.intercepts: tuple[float, ...] = tuple(raw["level"]["intercept"]) + tuple(raw["situation"]["intercept"])
+        self.width = len(self.intercepts)
+        self.buckets = _unpack(raw["buckets"], "I")
+        weights = _unpack(raw["weights"], "h")  # int16, one scale per class
+        scales: list[float] = list(raw["level"]["scale"]) + list(raw["situation"]["scale"])
+        if len(weights) != len(self.buckets) * self.width:
+            raise ValueError("model weights do not match its buckets")
+        # Rows kept as tuples of floats: a word's part is then a column-wise sum in C (zip + sum).
+        w = self.width
+        self._rows: list[tuple[float, ...]] = [
+            tuple(weights[r * w + k] * scales[k] for k in range(w)) for r in range(len(self.buckets))
+        ]
+        th = raw["thresholds"]
+        self.crisis_threshold: float = th["crisis"]
+        self.distress_threshold: float = th["distress"]
+        self.situation_threshold: float = th["situation"]
+        self._zero = (0.0,) * w
+        self._crisis_idx = [i for i, c in enumerate(self.level_classes) if c not in (NONE, DISTRESS)]
+        self._distress_idx = self.level_classes.index(DISTRESS)
+        self._situation_idx = [i for i, c in enumerate(self.situation_classes) if c != NONE]
+        # Whether a cut idiom ("killing it") keeps the model from raising a crisis (chosen by the trainer).
+        self.idioms_stop_crisis: bool = bool(raw.get("idioms_stop_crisis", False))
+        self._words: dict[Token, tuple[tuple[float, ...], int]] = {}
+        self._bigrams: dict[str, tuple[float, ...]] = {}
+
+    def _row(self, feature: str) -> tuple[float, ...] | None:
+        bucket = hashed(feature, self.settings)
+        i = bisect_left(self.buckets, bucket)
+        if i < len(self.buckets) and self.buckets[i] == bucket:
+            return self._rows[i]
+        return None
+
+    def _word(self, token: Token) -> tuple[tuple[float, ...], int]:
+        feats = word_features(token, self.settings)
+        rows = [r for r in map(self._row, feats) if r is not None]
+        part = tuple(map(sum, zip(*rows, strict=True))) if rows else self._zero
+        if len(self._words) >= _WORD_LIMIT:
+            self._words.clear()
+        out = self._words[token] = (part, len(feats))
+        return out
+
+    def _bigram(self, key: str) -> tuple[float, ...]:
+        row = self._row(key)
+        part = row if row is not None else self._zero
+        if len(self._bigrams) >= _BIGRAM_LIMIT:
+            self._bigrams.clear()
+        self._bigrams[key] = part
+        return part
+
+    def scores(self, tokens: Sequence[Token]) -> list[float]:
+        """The raw linear scores of both heads (level classes, then situation classes)."""
+        parts: list[tuple[float, ...]] = []
+        count = 0
+        words, bigrams = self._words, self._bigrams
+        prev: str | None = None
+        for t in _words(tokens):
+            if t is None:
+                prev = None
+                continue
+            got = words.get(t)
+            if got is None:
+                got = self._word(t)
+            parts.append(got[0])
+            count += got[1]
+            word = _canonical(t)
+            if self.settings.bigrams and prev is not None:
+                key = f"b {prev} {word}"
+                part = bigrams.get(key)
+                parts.append(part if part is not None else self._bigram(key))
+                count += 1
+            prev = word
+        if not count:
+            return list(self.intercepts)
+        norm = 1.0 / math.sqrt(count)
+        return [b + s * norm for b, s in zip(self.intercepts, map(sum, zip(*parts, strict=True)), strict=True)]
+
+    def probabilities(self, tokens: Sequence[Token]) -> tuple[dict[str, float], dict[str, float]]:
+        scores = self.scores(tokens)
+        k = len(self.level_classes)
+        level = dict(zip(self.level_classes, _softmax(scores[:k]), strict=True))
+        situation = dict(zip(self.situation_classes, _softmax(scores[k:]), strict=True))
+        return level, situation
+
+    def guess(self, tokens: Sequence[Token]) -> Guess:
+        scores = self.scores(tokens)
+        k = len(self.level_classes)
+        level = _softmax(scores[:k])
+        crisis_p = sum(level[i] for i in self._crisis_idx)
+        distress_p = level[self._distress_idx]
+        situ = _softmax(scores[k:])
+        best = max(self._situation_idx, key=situ.__getitem__)
+        situation = self.situation_classes[best]
+        situation_p = situ[best]
+        return Guess(
+            crisis=self.level_classes[max(self._crisis_idx, key=level.__getitem__)]
+            if crisis_p >= self.crisis_threshold
+            else None,
+            distress=distress_p >= self.distress_threshold,
+            situation=situation if situation_p >= self.situation_threshold else None,
+            crisis_p=crisis_p,
+            distress_p=distress_p,
+            situation_p=situation_p,
+        )
+
+    def overlay(self, plain: Screen, tokens: Sequence[Token], idiom_cut: bool) -> Screen:
+        """What the screen says once the model has heard a message the rules found neither crisis nor distress
+        in (``plain``); a situation of the model's only when the rules found none."""
+        from bot.domain.screen.engine import FEAR_FOR_CHILD, Screen
+
+        guess = self.guess(tokens)
+        if guess.crisis is not None and not (idiom_cut and self.idioms_stop_crisis):
+            return Screen(
+                "crisis", (guess.crisis,), guess.crisis == FEAR_FOR_CHILD, plain.situations, plain.about_child
+            )
+        if guess.distress:
+            return Screen("distress", (), False, plain.situations, plain.about_child)
+        if guess.situation is not None and not plain.situations:
+            return Screen("hard", (), False, (guess.situation,), True)
+        return plain
+
+
+def load(path: Path) -> LearnedScreen | None:
+    """The model at ``path``, or None when there is none (the screen then runs on its rules alone)."""
+    if not path.is_file():
+        return None
+    try:
+        return LearnedScreen(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError, zlib.error) as exc:  # JSONDecodeError is a ValueError
+        raise ValueError(f"unreadable model: {exc!r}") from None
