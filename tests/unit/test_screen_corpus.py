@@ -99,8 +99,8 @@ def _screener(content: Path, locale: str) -> tuple[Screener, bool]:
         screener = Screener(SafetyFile.model_validate(raw), situations, lexicon)
         screener.learned = load(model_path(content, locale))  # the learned tier, as load_library attaches it
         return screener, bool(situations)
-    assert library.safety is not None
-    return Screener(library.safety, library.situations.values(), library.situation_lexicon), True
+    assert library.screener is not None
+    return library.screener, True  # with its learned tier, when the locale has one
 
 
 def _metric(name: str, hidden: bool) -> str:

@@ -89,8 +89,8 @@ def test_scores_are_what_the_trainer_counts(english: Screener) -> None:
         for f in feats:
             r = rows.get(hashed(f, model.settings))
             if r is not None:
-                for k in range(model.width):
-                    expected[k] += model._rows[r][k] / math.sqrt(len(feats))
+                for k, weight in enumerate(model.row(r)):
+                    expected[k] += weight / math.sqrt(len(feats))
         for _twice in range(2):  # cold, then from the remembered word parts
             assert model.scores(tokens) == pytest.approx(expected, abs=1e-9)
 

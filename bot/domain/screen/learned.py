@@ -4,7 +4,7 @@ It reads the screen's own tokens (the normalisation, spelling fixes and lemmas t
 message into hashed features: every form of every word, bigrams of each word's dictionary form, and the
 character 3-5-grams of each word as typed (typo robustness). A feature's value is its count divided by the
 square root of the message's feature count, so a message's score is a sum of per-word parts: a word's part is
-computed once and remembered, and a message costs one lookup per word plus one per bigram.
+computed once and remembered (a bounded memory), and a message costs one lookup per word and per bigram.
 
 Two softmax heads share the features: *level* (each crisis category, ``distress``, ``none``) and *situation*
 (each situation id, ``none``). Trained offline by ``python -m bot content train-screen`` (bot/screen_train.py)
@@ -35,8 +35,9 @@ FORMAT = 1
 NONE = "none"
 DISTRESS = "distress"
 # Remembered word parts; past this the memory is cleared rather than grown.
-_WORD_LIMIT = 32768
-_BIGRAM_LIMIT = 65536
+# ~0.3 KiB a word, ~0.2 KiB a bigram: a few MiB at most.
+_WORD_LIMIT = 8192
+_BIGRAM_LIMIT = 16384
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,45 +141,47 @@ class LearnedScreen:
         self.intercepts: tuple[float, ...] = tuple(raw["level"]["intercept"]) + tuple(raw["situation"]["intercept"])
         self.width = len(self.intercepts)
         self.buckets = _unpack(raw["buckets"], "I")
-        weights = _unpack(raw["weights"], "h")  # int16, one scale per class
-        scales: list[float] = list(raw["level"]["scale"]) + list(raw["situation"]["scale"])
-        if len(weights) != len(self.buckets) * self.width:
+        # int16 weights, one scale per class: sums stay integers (exact) and are scaled once per message.
+        self._weights = _unpack(raw["weights"], "h")
+        self.scales: tuple[float, ...] = tuple(raw["level"]["scale"]) + tuple(raw["situation"]["scale"])
+        if len(self._weights) != len(self.buckets) * self.width or len(self.scales) != self.width:
             raise ValueError("model weights do not match its buckets")
-        # Rows kept as tuples of floats: a word's part is then a column-wise sum in C (zip + sum).
-        w = self.width
-        self._rows: list[tuple[float, ...]] = [
-            tuple(weights[r * w + k] * scales[k] for k in range(w)) for r in range(len(self.buckets))
-        ]
         th = raw["thresholds"]
         self.crisis_threshold: float = th["crisis"]
         self.distress_threshold: float = th["distress"]
         self.situation_threshold: float = th["situation"]
-        self._zero = (0.0,) * w
+        self._zero = array("i", [0] * self.width)
         self._crisis_idx = [i for i, c in enumerate(self.level_classes) if c not in (NONE, DISTRESS)]
         self._distress_idx = self.level_classes.index(DISTRESS)
         self._situation_idx = [i for i, c in enumerate(self.situation_classes) if c != NONE]
         # Whether a cut idiom ("killing it") keeps the model from raising a crisis (chosen by the trainer).
         self.idioms_stop_crisis: bool = bool(raw.get("idioms_stop_crisis", False))
-        self._words: dict[Token, tuple[tuple[float, ...], int]] = {}
-        self._bigrams: dict[str, tuple[float, ...]] = {}
+        # Remembered: a word's part (its features' summed rows) and feature count; a bigram's row.
+        self._words: dict[Token, tuple[array[int], int]] = {}
+        self._bigrams: dict[str, array[int]] = {}
 
-    def _row(self, feature: str) -> tuple[float, ...] | None:
+    def row(self, index: int) -> list[float]:
+        """The weights of the ``index``-th stored bucket (scaled)."""
+        w = self.width
+        return [v * k for v, k in zip(self._weights[index * w : (index + 1) * w], self.scales, strict=True)]
+
+    def _row(self, feature: str) -> array[int] | None:
         bucket = hashed(feature, self.settings)
         i = bisect_left(self.buckets, bucket)
         if i < len(self.buckets) and self.buckets[i] == bucket:
-            return self._rows[i]
+            return self._weights[i * self.width : (i + 1) * self.width]
         return None
 
-    def _word(self, token: Token) -> tuple[tuple[float, ...], int]:
+    def _word(self, token: Token) -> tuple[array[int], int]:
         feats = word_features(token, self.settings)
         rows = [r for r in map(self._row, feats) if r is not None]
-        part = tuple(map(sum, zip(*rows, strict=True))) if rows else self._zero
+        part = array("i", map(sum, zip(*rows, strict=True))) if rows else self._zero
         if len(self._words) >= _WORD_LIMIT:
             self._words.clear()
         out = self._words[token] = (part, len(feats))
         return out
 
-    def _bigram(self, key: str) -> tuple[float, ...]:
+    def _bigram(self, key: str) -> array[int]:
         row = self._row(key)
         part = row if row is not None else self._zero
         if len(self._bigrams) >= _BIGRAM_LIMIT:
@@ -186,15 +189,18 @@ class LearnedScreen:
         self._bigrams[key] = part
         return part
 
-    def scores(self, tokens: Sequence[Token]) -> list[float]:
-        """The raw linear scores of both heads (level classes, then situation classes)."""
-        parts: list[tuple[float, ...]] = []
+    def _sentences(self, tokens: Sequence[Token]) -> list[tuple[list[array[int]], int]]:
+        """Per sentence: the parts of its words and bigrams, and its feature count."""
+        out: list[tuple[list[array[int]], int]] = []
+        parts: list[array[int]] = []
         count = 0
         words, bigrams = self._words, self._bigrams
         prev: str | None = None
         for t in _words(tokens):
             if t is None:
-                prev = None
+                if parts:
+                    out.append((parts, count))
+                parts, count, prev = [], 0, None
                 continue
             got = words.get(t)
             if got is None:
@@ -208,10 +214,25 @@ class LearnedScreen:
                 parts.append(part if part is not None else self._bigram(key))
                 count += 1
             prev = word
+        if parts:
+            out.append((parts, count))
+        return out
+
+    def _score(self, parts: list[array[int]], count: int) -> list[float]:
         if not count:
             return list(self.intercepts)
         norm = 1.0 / math.sqrt(count)
-        return [b + s * norm for b, s in zip(self.intercepts, map(sum, zip(*parts, strict=True)), strict=True)]
+        sums = map(sum, zip(*parts, strict=True))
+        return [b + s * k * norm for b, s, k in zip(self.intercepts, sums, self.scales, strict=True)]
+
+    def scores(self, tokens: Sequence[Token]) -> list[float]:
+        """The raw linear scores of both heads (level classes, then situation classes)."""
+        sentences = self._sentences(tokens)
+        return self._score([p for parts, _n in sentences for p in parts], sum(n for _p, n in sentences))
+
+    def _crisis_p(self, scores: list[float]) -> float:
+        level = _softmax(scores[: len(self.level_classes)])
+        return sum(level[i] for i in self._crisis_idx)
 
     def probabilities(self, tokens: Sequence[Token]) -> tuple[dict[str, float], dict[str, float]]:
         scores = self.scores(tokens)
@@ -221,7 +242,8 @@ class LearnedScreen:
         return level, situation
 
     def guess(self, tokens: Sequence[Token]) -> Guess:
-        scores = self.scores(tokens)
+        sentences = self._sentences(tokens)
+        scores = self._score([p for parts, _n in sentences for p in parts], sum(n for _p, n in sentences))
         k = len(self.level_classes)
         level = _softmax(scores[:k])
         crisis_p = sum(level[i] for i in self._crisis_idx)
@@ -230,6 +252,11 @@ class LearnedScreen:
         best = max(self._situation_idx, key=situ.__getitem__)
         situation = self.situation_classes[best]
         situation_p = situ[best]
+        if crisis_p >= self.crisis_threshold and len(sentences) > 1:
+            # In a long message, one sentence must read as a crisis on its own: many everyday clauses that
+            # each lean a little (a friend lost, a shut door) must not add up to an alarm.
+            one = max(self._crisis_p(self._score(parts, n)) for parts, n in sentences)
+            crisis_p = min(crisis_p, one)
         return Guess(
             crisis=self.level_classes[max(self._crisis_idx, key=level.__getitem__)]
             if crisis_p >= self.crisis_threshold
