@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 import traceback
@@ -27,7 +28,9 @@ def _content_check(content_dir: str | None) -> int:
 
     report = run_check(Path(content_dir) if content_dir else None)
     if report.library is not None:
-        print(table(report.library))
+        print(table(report.library, report.others))
+    if report.coverage:
+        print(f"\n{report.coverage}")
     if report.errors:
         print(f"\n{len(report.errors)} problem(s):", file=sys.stderr)
         for e in report.errors:
@@ -56,6 +59,17 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
 
 
+def settle_heap() -> None:
+    """Move everything loaded at start (content, modules, the app) out of the garbage collector's sight.
+
+    A full collection walks every tracked object: with the ~400k the bot holds after start it stopped the event
+    loop for half a second on a loaded machine, twice a minute in a fan-out (sends bunched behind the stall,
+    replies waited). Nothing made at start is garbage, so it need not be walked again.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 async def _serve(settings: Settings, library: Library) -> None:
     """Check what the bot depends on, in the order an operator would fix it, then migrate and run."""
     from bot.preflight import bind_socket, check_database, check_redis, migrate, wait_for_telegram
@@ -79,6 +93,7 @@ async def _serve(settings: Settings, library: Library) -> None:
             await app.bot.session.close()
             await app.engine.dispose()
             raise
+        settle_heap()
         if settings.webhook_url:
             await app.run_webhook(sock=sock)
         else:

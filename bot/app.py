@@ -15,7 +15,6 @@ import yaml
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import BotCommand, BotCommandScopeDefault
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -32,33 +31,18 @@ from bot.fsm_storage import build_storage
 from bot.handlers import build_router
 from bot.handlers.middlewares import PrivateOnlyMiddleware, WhoMiddleware
 from bot.handlers.screening import Hearing, ScreenMiddleware
-from bot.handlers.therapist import sync_commands
+from bot.i18n import REFERENCE, Locales, load_locales
+from bot.i18n.commands import set_chat_menu, set_default_menus
+from bot.i18n.middleware import LocaleMiddleware
 from bot.render_therapist import digest_text, quiet_alert_text
 from bot.runmodes import Runtime, run_polling, run_webhook
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService
 from bot.services.household import HouseholdService
+from bot.services.languages import LanguageService
 from bot.services.therapists import TherapistService
-from bot.tips import load_tips
 
 log = logging.getLogger(__name__)
-
-COMMANDS = [
-    ("prompt", "An idea to try now"),
-    ("history", "What you've tried so far"),
-    ("settings", "Time, days, timezone, children, reminders"),
-    ("pause", "Take a break"),
-    ("resume", "Start again after a pause"),
-    ("help_now", "Help with a hard moment"),
-    ("progress", "A picture of your progress"),
-    ("mytherapist", "Your therapist links"),
-    ("therapist", "Join as a family therapist"),
-    ("help", "What I can do"),
-    ("privacy", "What I store"),
-    ("export", "Your data as a file"),
-    ("delete", "Erase everything"),
-    ("start", "Start or restart"),
-]
 
 
 def resources_text(library: Library, override: Path | None) -> str:
@@ -73,7 +57,7 @@ def resources_text(library: Library, override: Path | None) -> str:
     return library.safety.resources.strip()
 
 
-def hearings(library: Library, settings: Settings, resources: str) -> list[Hearing]:
+def hearings(library: Library, settings: Settings, resources: str, locales: Locales | None = None) -> list[Hearing]:
     """The bot's own locale first, then every other locale that ships a safety file (content/safety/<xx>.yaml):
     a parent is heard in any language the bot knows, whatever their Telegram is set to."""
     assert library.screener is not None
@@ -83,7 +67,9 @@ def hearings(library: Library, settings: Settings, resources: str) -> list[Heari
         locale = path.stem
         if "." in locale or locale == library.locale:
             continue
-        other = load_library(settings.content_dir, locale=locale)
+        # The locale's library is shared with the translator when loaded; otherwise heard, not sent: no prompts.
+        loaded = locales.libraries.get(locale) if locales is not None else None
+        other = loaded or load_library(settings.content_dir, locale=locale, prompts=False)
         if other.screener is not None:
             out.append(Hearing(other.screener, other, resources_text(other, settings.safety_resources_file)))
     return out
@@ -105,6 +91,8 @@ class App:
     scheduler: AsyncIOScheduler
     engine_loops: Engine
     limiter: Limiter
+    locales: Locales
+    languages: LanguageService
     runtime: Runtime = field(default_factory=Runtime)
 
     async def tick(self) -> None:
@@ -112,13 +100,14 @@ class App:
         await self.engine_loops.tick()
 
     async def startup(self) -> None:
-        await self.bot.set_my_commands(
-            [BotCommand(command=c, description=d) for c, d in COMMANDS], scope=BotCommandScopeDefault()
-        )
-        # Admins see their extra commands in their own chats only.
+        # The menu in every shipped language; Telegram picks it by the person's app language.
+        await set_default_menus(self.bot, self.locales.catalog)
+        # Admins see their extra commands in their own chats only, in their own language.
         for admin in self.settings.admin_ids:
             approved = await self.therapists.approved(admin)
-            await sync_commands(self.bot, admin, therapist=approved is not None, admin=True)
+            stored = await self.languages.therapist_language(admin)
+            t = self.locales.for_person(stored, None)
+            await set_chat_menu(self.bot, admin, t, therapist=approved is not None, admin=True)
         self.scheduler.start()
         self.engine_loops.start()
         log.info(
@@ -156,16 +145,20 @@ def build_app(
     clock: Clock | None = None,
     library: Library | None = None,
     limiter: Limiter | None = None,
+    locales: Locales | None = None,
 ) -> App:
     clock = clock or SystemClock()
     library = library or load_library(settings.content_dir)
+    locales = locales or load_locales(settings.content_dir, reference=library)
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-
+    languages = LanguageService(sessions)
     session = AiohttpSession(
         api=TelegramAPIServer.from_base(settings.telegram_api_url), timeout=settings.request_timeout
     )
-    limiter = limiter or make_limiter(settings.send_rate, settings.per_chat_interval, clock, settings.redis_url)
+    limiter = limiter or make_limiter(
+        settings.send_rate, settings.per_chat_interval, clock, settings.redis_url, margin=settings.rate_margin
+    )
     # Every Bot API call, replies included, passes the one rate budget.
     session.middleware(LimiterMiddleware(limiter))
     session.middleware(LateAnswerMiddleware())
@@ -187,13 +180,15 @@ def build_app(
         request_timeout=settings.request_timeout,
         paid_broadcast=settings.allow_paid_broadcast,
         retry_base=settings.retry_base_seconds,
+        locales=locales,
     )
 
     therapists = TherapistService(sessions, clock, library, settings.admin_ids)
 
     async def queue_notices() -> None:
-        await therapists.due_digests(digest_text)
-        await therapists.quiet_alerts(quiet_alert_text)
+        # Each therapist's digest and alerts in their own language.
+        await therapists.due_digests(lambda d: digest_text(d, locales.for_person(d.language, None)))
+        await therapists.quiet_alerts(lambda q: quiet_alert_text(q, locales.for_person(q.language, None)))
 
     loops = Engine(
         sender,
@@ -205,17 +200,19 @@ def build_app(
     )
 
     dp = Dispatcher(storage=build_storage(settings, sessions, clock))
-    private = PrivateOnlyMiddleware()
+    private = PrivateOnlyMiddleware(locales)
     dp.message.outer_middleware(private)
     dp.callback_query.outer_middleware(private)
     assert library.screener is not None
     resources = resources_text(library, settings.safety_resources_file)
-    dp.message.outer_middleware(ScreenMiddleware(hearings(library, settings, resources)))
+    dp.message.outer_middleware(ScreenMiddleware(hearings(library, settings, resources, locales), locales.catalog))
     who = WhoMiddleware(families)
-    # Outer, so access filters (bot.handlers.util.Ready) can see who is talking before a handler is chosen.
-    dp.message.outer_middleware(who)
-    dp.callback_query.outer_middleware(who)
-    dp.my_chat_member.outer_middleware(who)
+    locale = LocaleMiddleware(locales, languages)
+    # Outer, so access filters (bot.handlers.util.Ready) can see who is talking before a handler is chosen;
+    # the locale follows who (a caregiver's stored language comes with them).
+    for observer in (dp.message, dp.callback_query, dp.my_chat_member):
+        observer.outer_middleware(who)
+        observer.outer_middleware(locale)
     dp.include_router(build_router())
     dp.errors.register(on_stale_error, stale_filter)
     dp.workflow_data.update(
@@ -227,8 +224,10 @@ def build_app(
         sender=sender,
         therapists=therapists,
         household=HouseholdService(sessions, clock),
-        tips=load_tips(settings.content_dir),
+        tips=locales.tips_for(REFERENCE),
         resources=resources,
+        locales=locales,
+        languages=languages,
     )
     scheduler = AsyncIOScheduler(timezone="UTC")
     return App(
@@ -246,4 +245,6 @@ def build_app(
         scheduler=scheduler,
         engine_loops=loops,
         limiter=limiter,
+        locales=locales,
+        languages=languages,
     )

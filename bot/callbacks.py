@@ -90,3 +90,7 @@ class DeliveryCb(CallbackData, prefix="d"):
         if value.count(cls.__separator__) == 2:
             value += cls.__separator__
         return super().unpack(value)
+
+
+class LanguageCb(CallbackData, prefix="lang"):
+    code: str  # checked against the shipped locales before use

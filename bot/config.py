@@ -38,7 +38,9 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(default=30.0, gt=0)
     grace_minutes: int = Field(default=120, ge=1)
     nudge_delay_minutes: int = Field(default=180, ge=1)
-    rate_per_second: float = Field(default=25.0, gt=0, le=30)
+    rate_per_second: float = Field(default=30.0, gt=0, le=30)
+    # The share of the rate left unused, so the network's jitter never makes Telegram count more than the rate.
+    rate_margin: float = Field(default=0.02, ge=0, le=0.5)
     per_chat_interval: float = Field(default=1.1, ge=0)
     polling_timeout: int = Field(default=30, ge=1, le=60)
     # Delivery engine (bot/delivery). REDIS_URL, when set, also holds the shared rate budget.

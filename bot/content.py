@@ -153,10 +153,11 @@ class Library:
 FALLBACK_NAMES = {"teen": "your teen"}
 
 
-def render_placeholders(text: str, nickname: str | None, band: str | None = None) -> str:
-    """Fill the child placeholders; without a nickname they read 'your child' (or 'your teen')."""
+def render_placeholders(text: str, nickname: str | None, band: str | None = None, fallback: str | None = None) -> str:
+    """Fill the child placeholders; without a nickname they read ``fallback`` (the reader's "your child"), or in
+    English 'your child' (or 'your teen')."""
     name = nickname.strip() if nickname and nickname.strip() else None
-    fallback = FALLBACK_NAMES.get(band or "", "your child")
+    fallback = fallback or FALLBACK_NAMES.get(band or "", "your child")
     return text.replace("{child}", name or fallback).replace("{Child}", name or fallback[:1].upper() + fallback[1:])
 
 
@@ -198,7 +199,7 @@ def _merge_safety(base: dict[str, Any], extra: dict[str, Any]) -> None:
             if target is None:
                 mine.append(cat)
                 continue
-            for field_name in ("phrases", "rules"):
+            for field_name in ("phrases", "rules", "strong"):
                 target[field_name] = [*(target.get(field_name) or []), *(cat.get(field_name) or [])]
 
 
@@ -283,8 +284,11 @@ def _check_ages(p: Prompt, band: Band | None, rel: str, errors: list[ContentErro
             errors.append(ContentError(rel, p.id, f"{name} {months} is outside the band's months ({span})"))
 
 
-def load_library(content_dir: Path | None = None, locale: str = "en") -> Library:
-    """Load and validate all content. Raises ContentInvalid listing every problem found."""
+def load_library(content_dir: Path | None = None, locale: str = "en", *, prompts: bool = True) -> Library:
+    """Load and validate all content. Raises ContentInvalid listing every problem found.
+
+    ``prompts=False`` leaves the prompts out (about 2 MiB of RSS per locale): for a locale loaded only to hear
+    what people type in it (its screen, cards and distress reply). `content check` still validates them."""
     root = (content_dir or DEFAULT_CONTENT_DIR).resolve()
     errors: list[ContentError] = []
 
@@ -298,7 +302,7 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
             errors.extend(ContentError(_rel(bands_path, root), None, m) for m in _fmt_validation(exc))
     band_ids = {b.id for b in bands}
 
-    prompts, by_band = load_prompts(root, locale, bands, errors)
+    by_id, by_band = load_prompts(root, locale, bands, errors) if prompts else ({}, {b.id: [] for b in bands})
 
     situations: dict[str, Situation] = {}
     cards: dict[tuple[str, str], Card] = {}
@@ -382,7 +386,7 @@ def load_library(content_dir: Path | None = None, locale: str = "en") -> Library
         raise ContentInvalid(errors)
     return Library(
         bands=bands,
-        prompts=prompts,
+        prompts=by_id,
         by_band=by_band,
         situations=situations,
         cards=cards,

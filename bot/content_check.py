@@ -10,7 +10,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content import (
@@ -28,7 +28,8 @@ from bot.content import (
     load_prompts,
 )
 from bot.content_rules import prompt_problems
-from bot.readability import fk_grade
+from bot.i18n.check import catalog_errors, coverage
+from bot.readability import Scale, scale_for
 from bot.render import prompt_text
 from bot.tips import load_tips
 
@@ -46,6 +47,8 @@ SAME_IN_EVERY_LOCALE = ("skill", "situation", "level", "min_age", "max_age", "st
 class Report:
     errors: list[ContentError]
     library: Library | None
+    others: dict[str, dict[str, Prompt]] = field(default_factory=dict)  # every other locale's prompts by id
+    coverage: str = ""
 
     @property
     def ok(self) -> bool:
@@ -135,7 +138,7 @@ def quality_errors(lib: Library) -> list[ContentError]:
         for msg in band_errors(band, prompts):
             err(band.id, None, msg)
         for p in prompts:
-            for msg in prompt_problems(p):
+            for msg in prompt_problems(p, lib.locale):
                 err(band.id, p.id, msg)
             if p.strategy and band.strategy is None:
                 err(band.id, p.id, "strategy: true, but the band names no strategy in bands.yaml")
@@ -156,14 +159,21 @@ def quality_errors(lib: Library) -> list[ContentError]:
     return errors
 
 
-def locale_errors(root: Path, lib: Library) -> list[ContentError]:
-    """Every other locale's prompts, loaded with the same rules and compared with English id by id."""
-    errors: list[ContentError] = []
+def load_other_locales(root: Path, lib: Library, errors: list[ContentError]) -> dict[str, dict[str, Prompt]]:
     folders = sorted(d for d in (root / "prompts").iterdir() if d.is_dir() and d.name != REFERENCE_LOCALE)
-    for folder in folders:
-        locale = folder.name
-        other, _ = load_prompts(root, locale, lib.bands, errors)
+    return {folder.name: load_prompts(root, folder.name, lib.bands, errors)[0] for folder in folders}
+
+
+def locale_errors(root: Path, lib: Library, others: dict[str, dict[str, Prompt]] | None = None) -> list[ContentError]:
+    """Every other locale's prompts, loaded with the same schema, checked with that locale's per-prompt rules
+    (content_rules), and compared with English id by id."""
+    errors: list[ContentError] = []
+    if others is None:
+        others = load_other_locales(root, lib, errors)
+    for locale, other in others.items():
         where = f"content/prompts/{locale}"
+        for translated in other.values():
+            errors += [ContentError(where, translated.id, msg) for msg in prompt_problems(translated, locale)]
         for pid, p in lib.prompts.items():
             q = other.get(pid)
             if q is None:
@@ -183,12 +193,17 @@ def run_check(content_dir: Path | None = None) -> Report:
         lib = load_library(root)
     except ContentInvalid as exc:
         return Report(exc.errors, None)
-    try:
-        load_tips(root)
-        tip_errors: list[ContentError] = []
-    except ContentInvalid as exc:
-        tip_errors = exc.errors
-    return Report(quality_errors(lib) + locale_errors(root, lib) + tip_errors, lib)
+    tip_errors: list[ContentError] = []
+    for path in sorted((root / "tips").glob("*.yaml")):
+        try:
+            load_tips(root, path.stem)
+        except ContentInvalid as exc:
+            tip_errors += exc.errors
+    load_errors: list[ContentError] = []
+    others = load_other_locales(root, lib, load_errors)
+    text_errors, found = catalog_errors(root, lib)
+    errors = quality_errors(lib) + load_errors + locale_errors(root, lib, others) + tip_errors + text_errors
+    return Report(errors, lib, others, coverage(root, found, lib))
 
 
 def _goal(value: int, least: int, goal: int) -> str:
@@ -200,12 +215,10 @@ def _share(value: float, least: float) -> str:
     return f"{value:>5.0%}   min {least:.0%}"
 
 
-def review_sheet(band: Band, prompts: list[Prompt]) -> str:
+def review_sheet(band: Band, prompts: list[Prompt], locale: str = REFERENCE_LOCALE) -> str:
     """The automatic part of content/REVIEW.md for one band."""
     f, least = figures(band, prompts), band.minimums
     scheduled = [p for p in prompts if p.situation is None]
-    grades = [fk_grade(f"{p.do} {p.say}") for p in prompts] or [0.0]
-    why_grades = [fk_grade(p.why) for p in prompts] or [0.0]
     empathy = Counter(p.empathy for p in scheduled)
     levels = Counter(p.level for p in scheduled)
     situations = Counter(p.situation for p in prompts if p.situation)
@@ -223,14 +236,45 @@ def review_sheet(band: Band, prompts: list[Prompt]) -> str:
         f"  by age (years: prompts)  {ages}",
         "  empathy                  " + " · ".join(f"{e.value}: {empathy.get(e, 0)}" for e in Empathy),
         "  levels                   " + " · ".join(f"{n}: {levels.get(n, 0)}" for n in (1, 2, 3)),
-        f"  reading grade do + say   median {statistics.median(grades):.1f}, highest {max(grades):.1f}",
-        f"  reading grade why        median {statistics.median(why_grades):.1f}, highest {max(why_grades):.1f}",
     ]
+    scale = scale_for(locale)
+    if scale is not None:
+        rows += [
+            f"  reading do + say         {_reading(scale, [f'{p.do} {p.say}' for p in prompts])}",
+            f"  reading why              {_reading(scale, [p.why for p in prompts])}",
+        ]
     return "\n".join(rows)
 
 
-def table(lib: Library) -> str:
-    """Prompts per band and skill (scheduled + situation), then each band's review sheet."""
+def _reading(scale: Scale, texts: list[str]) -> str:
+    """Median and hardest value of a locale's reading formula, e.g. 'Flesch-Kincaid grade: median 1.1, ...'."""
+    values = [scale.measure(t) for t in texts] or [0.0]
+    hardest = min(values) if scale.higher_is_easier else max(values)
+    limit = f"{'min' if scale.higher_is_easier else 'max'} {scale.limit:.0f}"
+    return f"{scale.name}: median {statistics.median(values):.1f}, hardest {hardest:.1f} ({limit})"
+
+
+def locale_sheet(lib: Library, others: dict[str, dict[str, Prompt]]) -> str:
+    """Per locale: prompts present against the reference, problems the per-prompt rules find, reading figures."""
+    lines = ["== locales =="]
+    for locale, prompts in {lib.locale: lib.prompts, **others}.items():
+        shared = len(set(prompts) & set(lib.prompts))
+        flagged = sum(1 for p in prompts.values() if prompt_problems(p, locale))
+        lines.append(
+            f"  {locale:<4} prompts {len(prompts):>4}   {shared}/{len(lib.prompts)} of {lib.locale} "
+            f"({shared / max(1, len(lib.prompts)):.0%})   with problems {flagged}"
+        )
+        scale = scale_for(locale)
+        if scale is None:
+            lines.append("       no reading formula for this language (content/README.md, rule 3)")
+            continue
+        lines.append(f"       do + say  {_reading(scale, [f'{p.do} {p.say}' for p in prompts.values()])}")
+        lines.append(f"       why       {_reading(scale, [p.why for p in prompts.values()])}")
+    return "\n".join(lines)
+
+
+def table(lib: Library, others: dict[str, dict[str, Prompt]] | None = None) -> str:
+    """Prompts per band and skill (scheduled + situation), each band's review sheet, then per-locale figures."""
     skills = list(Skill)
     head = ["band".ljust(10)] + [s.value[:9].rjust(9) for s in skills] + ["total".rjust(7)]
     lines = [" ".join(head)]
@@ -242,5 +286,5 @@ def table(lib: Library) -> str:
     total = sum(len(v) for v in lib.by_band.values())
     lines.append(f"{len(lib.prompts)} prompts in all ({total} by band); {len(lib.cards)} help cards")
     for band in lib.bands:
-        lines += ["", review_sheet(band, lib.by_band.get(band.id, []))]
-    return "\n".join(lines)
+        lines += ["", review_sheet(band, lib.by_band.get(band.id, []), lib.locale)]
+    return "\n".join([*lines, "", locale_sheet(lib, others or {})])

@@ -1,6 +1,6 @@
 """A review sheet for a family therapist: a seeded random sample of prompts, as parents see them.
 
-    python -m bot.content_review [--per-band 20] [--seed 2026] [--dir content] > review.md
+    python -m bot.content_review [--per-band 20] [--seed 2026] [--scheduled] [--dir content] > review.md
 
 The rubric and how to score are in content/REVIEW.md. The sheet starts with the automatic part (what
 `python -m bot content check` measures), then one block per sampled prompt with an empty score row.
@@ -24,12 +24,14 @@ CRITERIA = ("any day", "warm", "concrete", "age-right", "coaching", "say = do", 
 TAG_RE = re.compile(r"<[^>]+>")
 
 
-def sample(lib: Library, per_band: int, seed: int) -> list[Prompt]:
-    """``per_band`` prompts from each band, the same ones for the same seed and library."""
+def sample(lib: Library, per_band: int, seed: int, scheduled_only: bool = False) -> list[Prompt]:
+    """``per_band`` prompts from each band, the same ones for the same seed and library. ``scheduled_only`` leaves
+    situation prompts out: those are what a family gets on the timer, most of what it reads."""
     rng = random.Random(seed)
     chosen: list[Prompt] = []
     for band in lib.bands:
-        prompts = sorted(lib.by_band.get(band.id, []), key=lambda p: p.id)
+        pool = lib.scheduled(band.id) if scheduled_only else lib.by_band.get(band.id, [])
+        prompts = sorted(pool, key=lambda p: p.id)
         chosen += rng.sample(prompts, min(per_band, len(prompts)))
     return chosen
 
@@ -67,9 +69,9 @@ def prompt_block(p: Prompt) -> str:
     )
 
 
-def review(lib: Library, per_band: int, seed: int) -> str:
+def review(lib: Library, per_band: int, seed: int, scheduled_only: bool = False) -> str:
     head = [
-        f"# Prompt review: {per_band} per band, seed {seed}",
+        f"# Prompt review: {per_band} {'scheduled ' if scheduled_only else ''}per band, seed {seed}",
         "",
         "Score each criterion ok / fix / fail (content/REVIEW.md); verdict: as is / small fix / rewrite.",
         "",
@@ -82,16 +84,17 @@ def review(lib: Library, per_band: int, seed: int) -> str:
         "## Sample",
         "",
     ]
-    return "\n".join(head) + "\n".join(prompt_block(p) for p in sample(lib, per_band, seed))
+    return "\n".join(head) + "\n".join(prompt_block(p) for p in sample(lib, per_band, seed, scheduled_only))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.content_review", description=__doc__.splitlines()[0])
     parser.add_argument("--per-band", type=int, default=20)
     parser.add_argument("--seed", type=int, default=random.SystemRandom().randrange(10_000))
+    parser.add_argument("--scheduled", action="store_true", help="draw only scheduled prompts")
     parser.add_argument("--dir", type=Path, default=None, help="content folder (default: the shipped one)")
     args = parser.parse_args(argv)
-    print(review(load_library(args.dir), args.per_band, args.seed))
+    print(review(load_library(args.dir), args.per_band, args.seed, args.scheduled))
     return 0
 
 

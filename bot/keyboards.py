@@ -1,4 +1,5 @@
-"""Inline keyboards for the conversation flows. Callback data stays well under Telegram's 64 bytes."""
+"""Inline keyboards for the conversation flows. Callback data stays well under Telegram's 64 bytes; every label
+comes from the locale files through the person's Translator."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import date
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import DaysCb, DeleteCb, DeliveryCb, MemberCb, PauseCb, SettingsCb, SetupCb
-from bot.domain.schedule import WEEKDAY_NAMES
-from bot.texts import CADENCE_LABELS
+from bot.i18n import Translator
+
+CADENCES = ("three", "daily", "weekdays", "weekly")
 
 COMMON_ZONES = (
     "Europe/London",
@@ -21,7 +23,6 @@ COMMON_ZONES = (
     "Australia/Sydney",
 )
 TIME_CHOICES = ("07:30", "12:30", "17:30", "18:30", "19:30", "20:30")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def b(text: str, data: str) -> InlineKeyboardButton:
@@ -32,15 +33,15 @@ def kb(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=list(rows))
 
 
-def consent() -> InlineKeyboardMarkup:
+def consent(t: Translator) -> InlineKeyboardMarkup:
     return kb(
-        [b("✅ I agree — let's begin", SetupCb(action="agree").pack())],
-        [b("🔒 What exactly do you store?", SetupCb(action="privacy").pack())],
+        [b(t("btn-agree"), SetupCb(action="agree").pack())],
+        [b(t("btn-what-stored"), SetupCb(action="privacy").pack())],
     )
 
 
-def skip_nickname() -> InlineKeyboardMarkup:
-    return kb([b("Skip", SetupCb(action="nick_skip").pack())])
+def skip_nickname(t: Translator) -> InlineKeyboardMarkup:
+    return kb([b(t("btn-skip-plain"), SetupCb(action="nick_skip").pack())])
 
 
 def birth_years(today: date) -> InlineKeyboardMarkup:
@@ -49,29 +50,25 @@ def birth_years(today: date) -> InlineKeyboardMarkup:
     return kb(*rows)
 
 
-def birth_months(year: int) -> InlineKeyboardMarkup:
+def birth_months(year: int, t: Translator) -> InlineKeyboardMarkup:
     rows = [
-        [b(MONTHS[m - 1], SetupCb(action="m", arg=str(year), extra=m).pack()) for m in range(i, i + 4)]
-        for i in (1, 5, 9)
+        [b(t.month(m), SetupCb(action="m", arg=str(year), extra=m).pack()) for m in range(i, i + 4)] for i in (1, 5, 9)
     ]
     return kb(*rows)
 
 
-def more_children() -> InlineKeyboardMarkup:
+def more_children(t: Translator) -> InlineKeyboardMarkup:
     """Quick start first: one tap to the first idea, everything else defaulted and changeable in /settings."""
     return kb(
-        [b("🚀 Start now with the usual plan", SetupCb(action="quick").pack())],
-        [b("➕ Add another child", SetupCb(action="more").pack())],
-        [b("That's everyone — let me choose time and days", SetupCb(action="kids_done").pack())],
+        [b(t("btn-quick-start"), SetupCb(action="quick").pack())],
+        [b(t("btn-add-another"), SetupCb(action="more").pack())],
+        [b(t("btn-kids-done"), SetupCb(action="kids_done").pack())],
     )
 
 
-def timezones(default_tz: str) -> InlineKeyboardMarkup:
+def timezones(default_tz: str, t: Translator) -> InlineKeyboardMarkup:
     zones = [default_tz] + [z for z in COMMON_ZONES if z != default_tz]
-    rows = [
-        [b(z.split("/")[-1].replace("_", " "), SetupCb(action="tz", arg=z).pack()) for z in zones[i : i + 3]]
-        for i in range(0, 9, 3)
-    ]
+    rows = [[b(t.zone_city(z), SetupCb(action="tz", arg=z).pack()) for z in zones[i : i + 3]] for i in range(0, 9, 3)]
     return kb(*[r for r in rows if r])
 
 
@@ -84,80 +81,87 @@ def times() -> InlineKeyboardMarkup:
     return kb(*rows)
 
 
-def cadences() -> InlineKeyboardMarkup:
-    rows = [[b(label, SetupCb(action="c", arg=key).pack())] for key, label in CADENCE_LABELS.items()]
-    rows.append([b("🗓 Choose my own days…", DaysCb(action="toggle", mask=0, day=7).pack())])
+def cadences(t: Translator) -> InlineKeyboardMarkup:
+    rows = [[b(t(f"btn-cadence-{key}"), SetupCb(action="c", arg=key).pack())] for key in CADENCES]
+    rows.append([b(t("btn-own-days"), DaysCb(action="toggle", mask=0, day=7).pack())])
     return kb(*rows)
 
 
-def day_picker(mask: int) -> InlineKeyboardMarkup:
+def day_picker(mask: int, t: Translator) -> InlineKeyboardMarkup:
     """Any set of weekdays. The choice so far rides in the callback data, so nothing is stored until Save."""
     days = [
-        b(("✅ " if mask >> d & 1 else "") + name, DaysCb(action="toggle", mask=mask, day=d).pack())
-        for d, name in enumerate(WEEKDAY_NAMES)
+        b(("✅ " if mask >> d & 1 else "") + t.weekday(d), DaysCb(action="toggle", mask=mask, day=d).pack())
+        for d in range(7)
     ]
-    save = b("💾 Save these days" if mask else "Pick at least one day", DaysCb(action="save", mask=mask).pack())
+    save = b(t("btn-save-days") if mask else t("btn-pick-a-day"), DaysCb(action="save", mask=mask).pack())
     return kb(days[:4], days[4:], [save])
 
 
-def first_now() -> InlineKeyboardMarkup:
+def first_now(t: Translator) -> InlineKeyboardMarkup:
     return kb(
         [
-            b("Yes, send one now", SetupCb(action="first_now").pack()),
-            b("I'll wait", SetupCb(action="first_wait").pack()),
+            b(t("btn-send-now"), SetupCb(action="first_now").pack()),
+            b(t("btn-wait"), SetupCb(action="first_wait").pack()),
         ]
     )
 
 
-def settings(nudges: bool, paused: bool) -> InlineKeyboardMarkup:
+def settings(nudges: bool, paused: bool, t: Translator) -> InlineKeyboardMarkup:
     return kb(
         [
-            b("🕖 Time", SettingsCb(action="time").pack()),
-            b("📅 Days", SettingsCb(action="days").pack()),
-            b("🌍 Timezone", SettingsCb(action="tz").pack()),
+            b(t("btn-time"), SettingsCb(action="time").pack()),
+            b(t("btn-days"), SettingsCb(action="days").pack()),
+            b(t("btn-timezone"), SettingsCb(action="tz").pack()),
         ],
         [
-            b("👶 Children", SettingsCb(action="children").pack()),
-            b(f"🔔 Reminders: {'on' if nudges else 'off'}", SettingsCb(action="nudges").pack()),
+            b(t("btn-children"), SettingsCb(action="children").pack()),
+            b(t("btn-reminders", on="on" if nudges else "off"), SettingsCb(action="nudges").pack()),
         ],
-        [b("👪 Co-parents", MemberCb(action="menu").pack())],
-        [b("▶️ Resume", PauseCb(action="resume").pack()) if paused else b("⏸ Pause", PauseCb(action="menu").pack())],
+        [b(t("btn-coparents"), MemberCb(action="menu").pack())],
+        [
+            b(t("btn-resume"), PauseCb(action="resume").pack())
+            if paused
+            else b(t("btn-pause"), PauseCb(action="menu").pack())
+        ],
     )
 
 
-def children_menu(children: list[tuple[int, str]], can_remove: bool) -> InlineKeyboardMarkup:
+def children_menu(children: list[tuple[int, str]], can_remove: bool, t: Translator) -> InlineKeyboardMarkup:
     rows = []
     for cid, label in children:
-        row = [b(f"✏️ Edit {label}", SettingsCb(action="edit", child_id=cid).pack())]
+        row = [b(t("btn-edit-child", name=label), SettingsCb(action="edit", child_id=cid).pack())]
         if can_remove:
-            row.append(b(f"✖ Remove {label}", SettingsCb(action="rm", child_id=cid).pack()))
+            row.append(b(t("btn-remove-child", name=label), SettingsCb(action="rm", child_id=cid).pack()))
         rows.append(row)
     rows.append(
-        [b("➕ Add a child", SettingsCb(action="addchild").pack()), b("⬅ Back", SettingsCb(action="back").pack())]
+        [
+            b(t("btn-add-child"), SettingsCb(action="addchild").pack()),
+            b(t("btn-back"), SettingsCb(action="back").pack()),
+        ]
     )
     return kb(*rows)
 
 
-def pause() -> InlineKeyboardMarkup:
+def pause(t: Translator) -> InlineKeyboardMarkup:
     return kb(
-        [b("1 week", PauseCb(action="7").pack()), b("2 weeks", PauseCb(action="14").pack())],
-        [b("Until a date…", PauseCb(action="date").pack())],
+        [b(t("btn-pause-week"), PauseCb(action="7").pack()), b(t("btn-pause-two-weeks"), PauseCb(action="14").pack())],
+        [b(t("btn-pause-until"), PauseCb(action="date").pack())],
     )
 
 
-def delete_confirm() -> InlineKeyboardMarkup:
+def delete_confirm(t: Translator) -> InlineKeyboardMarkup:
     return kb(
-        [b("🗑 Yes, delete everything", DeleteCb(action="yes").pack())], [b("Cancel", DeleteCb(action="no").pack())]
+        [b(t("btn-delete-yes"), DeleteCb(action="yes").pack())], [b(t("btn-cancel"), DeleteCb(action="no").pack())]
     )
 
 
-def edit_child(child_id: int) -> InlineKeyboardMarkup:
+def edit_child(child_id: int, t: Translator) -> InlineKeyboardMarkup:
     return kb(
-        [b("Change the nickname", SettingsCb(action="nick", child_id=child_id).pack())],
-        [b("Change the birth month", SettingsCb(action="birth", child_id=child_id).pack())],
-        [b("⬅ Back", SettingsCb(action="children").pack())],
+        [b(t("btn-change-nickname"), SettingsCb(action="nick", child_id=child_id).pack())],
+        [b(t("btn-change-birth"), SettingsCb(action="birth", child_id=child_id).pack())],
+        [b(t("btn-back"), SettingsCb(action="children").pack())],
     )
 
 
-def note_skip(delivery_id: int) -> InlineKeyboardMarkup:
-    return kb([b("Skip", DeliveryCb(action="n", delivery_id=delivery_id).pack())])
+def note_skip(delivery_id: int, t: Translator) -> InlineKeyboardMarkup:
+    return kb([b(t("btn-skip-plain"), DeliveryCb(action="n", delivery_id=delivery_id).pack())])

@@ -75,16 +75,27 @@ class ScreenRule(_Strict):
     unless: tuple[str, ...] = ()
 
 
+class StrongRule(_Strict):
+    """A rule of the strong-signal tier: no `unless`, no idiom cut, no negation option (only a negator standing
+    just before one of its words, in the same clause, cancels it)."""
+
+    all: tuple[str, ...] = Field(min_length=1)
+    within: int | None = Field(default=None, ge=1, le=40)
+    ordered: bool = False
+
+
 class ScreenCategory(_Strict):
     id: str
     label: str
     covers: str = Field(min_length=10)
     phrases: tuple[str, ...] = ()
     rules: tuple[ScreenRule, ...] = ()
+    # Explicit forms that nothing but a tight, local negation can veto (a word pattern or a rule).
+    strong: tuple[str | StrongRule, ...] = ()
 
     @model_validator(mode="after")
     def _something(self) -> ScreenCategory:
-        if not self.phrases and not self.rules:
+        if not self.phrases and not self.rules and not self.strong:
             raise ValueError(f"category {self.id!r} has neither phrases nor rules")
         return self
 
@@ -95,6 +106,12 @@ class SafetyFile(_Strict):
     language: str = Field(min_length=2, max_length=8)
     window: int = Field(default=8, ge=2, le=40)
     negation_reach: int = Field(default=3, ge=0, le=10)
+    # Strong signals: how many words a negator may stand before one, all of them words of the class
+    # `negation_bridge` ("would", "ever", "going to"), in the same clause.
+    strong_negation_reach: int = Field(default=3, ge=0, le=10)
+    # `unless`: how many words either side of a rule's match (within its sentence) an excluding class is
+    # looked for; 0 means the whole sentence.
+    unless_reach: int = Field(default=0, ge=0, le=40)
     about_child: tuple[str, ...] = Field(min_length=1)
     contractions: dict[str, str] = Field(default_factory=dict)
     inflections: dict[str, tuple[str, ...]] = Field(default_factory=dict)

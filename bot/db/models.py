@@ -225,6 +225,7 @@ class Therapist(Base):
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     display_name: Mapped[str] = mapped_column(String(64))
     timezone: Mapped[str] = mapped_column(String(64))
+    language_code: Mapped[str | None] = mapped_column(String(8))  # their own choice (/language), else Telegram's
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|approved|declined|revoked
     requested_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]

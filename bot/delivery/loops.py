@@ -15,14 +15,15 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
 
+from bot.db.gate import background
 from bot.delivery.sender import FLUSH_EVERY, Sender
 from bot.metrics import LOOP_DURATION, QUEUE_DEPTH
 
 log = logging.getLogger(__name__)
 
 DISPATCH_BATCH = 200
-# SQLite has one write lock: smaller dispatch transactions let replies in between them.
-SQLITE_DISPATCH_BATCH = 50
+# SQLite has one writer: short dispatch transactions let a reply's in between them.
+SQLITE_DISPATCH_BATCH = 20
 DEPTH_EVERY = 1.0  # seconds between queue-depth refreshes by the send loop
 
 
@@ -108,6 +109,10 @@ class Engine:
 
     def start(self) -> None:
         lease = self.sender.queue.lease.total_seconds()
+        with background():  # their transactions queue behind a person's (bot.db.gate)
+            self._start(lease)
+
+    def _start(self, lease: float) -> None:
         self._tasks = [
             asyncio.create_task(self._every("dispatch", self.tick_seconds, self._dispatch_loop_pass)),
             asyncio.create_task(self._every("nudge", self.tick_seconds, self._nudge_pass)),

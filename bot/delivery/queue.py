@@ -31,6 +31,7 @@ class Job:
     id: int
     attempts: int = 0
     chats: list[int] = field(default_factory=list)
+    languages: dict[int, str | None] = field(default_factory=dict)  # chat -> that caregiver's stored language
     family_id: int | None = None
     slot_at: datetime | None = None
     sent_at: datetime | None = None
@@ -106,14 +107,16 @@ class Queue:
         ).all()
         fam_ids = {f.id for _, f in rows}
         chats: dict[int, list[int]] = {}
-        for fid, tid in (
+        languages: dict[int, str | None] = {}
+        for fid, tid, language in (
             await s.execute(
-                select(Caregiver.family_id, Caregiver.telegram_id)
+                select(Caregiver.family_id, Caregiver.telegram_id, Caregiver.language_code)
                 .where(Caregiver.family_id.in_(fam_ids), Caregiver.blocked_at.is_(None))
                 .order_by(Caregiver.id)
             )
         ).all():
             chats.setdefault(fid, []).append(tid)
+            languages[tid] = language
         child_ids = {d.child_id for d, _ in rows if d.child_id}
         nicks = dict((await s.execute(select(Child.id, Child.nickname).where(Child.id.in_(child_ids)))).all())
         assignment_ids = {d.assignment_id for d, _ in rows if d.assignment_id}
@@ -133,6 +136,7 @@ class Queue:
             job.timezone, job.nudges_enabled, job.family_active = fam.timezone, fam.nudges_enabled, fam.active
             job.remind_later, job.nudge_due_at = d.remind_later, d.nudge_due_at
             job.chats = chats.get(fam.id, [])
+            job.languages = {chat: languages.get(chat) for chat in job.chats}
             a_text, a_note, a_name = assigned.get(d.assignment_id or 0, (None, None, None))
             prompt = self._library.prompts.get(d.prompt_id or "")
             nick = nicks.get(d.child_id) if d.child_id else None

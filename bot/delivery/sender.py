@@ -44,8 +44,9 @@ from bot.delivery.limiter import Limiter
 from bot.delivery.queue import Job, Queue
 from bot.delivery.session import JobReleased, broadcast, current_job, in_broadcast
 from bot.domain.schedule import nudge_at
+from bot.i18n import REFERENCE, Locales, load_catalog
 from bot.metrics import DELIVERIES, IN_FLIGHT
-from bot.render import delivery_text, nudge_text, prompt_keyboard
+from bot.render import Rendered, nudge_message, prompt_message
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,10 @@ class Sender:
         request_timeout: float = 10.0,
         paid_broadcast: bool = False,
         retry_base: float = 15.0,
+        locales: Locales | None = None,
     ) -> None:
         self._bot = bot
+        self.locales = locales or Locales(load_catalog(), {REFERENCE: library})  # each caregiver's language
         self._sessions = sessions
         self._clock = clock
         self.limiter = limiter
@@ -211,13 +214,13 @@ class Sender:
         )
         return msg.message_id
 
-    async def _send_all(
-        self, job: Job, text: str, kb: InlineKeyboardMarkup | None
-    ) -> tuple[int, int, Exception | None]:
-        """Send to each caregiver; returns the first (chat, message id) reached, or (0, 0) and the last error."""
+    async def _send_all(self, job: Job, texts: Callable[[int], Rendered]) -> tuple[int, int, Exception | None]:
+        """Send to each caregiver its own text; returns the first (chat, message id) reached, or (0, 0) and
+        the last error."""
         first: tuple[int, int] | None = None
         error: Exception | None = None
         for chat in job.chats:
+            text, kb = texts(chat)
             try:
                 # Only broadcasts are paid: a prompt someone asked for (/prompt) is a reply.
                 paid = self.paid_broadcast and job.kind != "notice" and in_broadcast()
@@ -248,7 +251,9 @@ class Sender:
                 job, "failed", "prompt no longer in the library" if job.content is None else "no reachable caregiver"
             )
             return False
-        chat, msg_id, error = await self._send_all(job, delivery_text(job.content), prompt_keyboard(job.id))
+        chat, msg_id, error = await self._send_all(
+            job, self.locales.per_reader(job.languages, job.content, prompt_message(job.id))
+        )
         if chat:
             sent_at = self._clock.now()
             due = nudge_at(sent_at, ZoneInfo(job.timezone), self._nudge_delay) if job.nudges_enabled else None
@@ -258,8 +263,8 @@ class Sender:
         return False
 
     async def _run_notice(self, job: Job) -> bool:
-        assert job.text is not None
-        chat, _msg_id, error = await self._send_all(job, job.text, None)
+        text = job.text or ""
+        chat, _msg_id, error = await self._send_all(job, lambda _chat: (text, None))
         if chat:
             # A digest names the therapist's families: once it has gone, the text is not kept.
             self._mark(job, "sent", sent_at=self._clock.now(), last_error=None, text="")
@@ -268,11 +273,9 @@ class Sender:
         return False
 
     async def _run_nudge(self, job: Job) -> bool:
-        if job.remind_later and job.content is not None:
-            text = delivery_text(job.content, header="⏰ <i>Here it is again, as you asked.</i>\n")
-        else:
-            text = nudge_text(job.content)
-        chat, _msg_id, error = await self._send_all(job, text, prompt_keyboard(job.id, later=False))
+        chat, _msg_id, error = await self._send_all(
+            job, self.locales.per_reader(job.languages, job.content, nudge_message(job.id, job.remind_later))
+        )
         now = self._clock.now()
         done = {"id": job.id, "claimed_by": None, "lease_until": None, "nudged_at": now}
         if chat:

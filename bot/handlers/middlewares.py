@@ -9,6 +9,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
+from bot.i18n import Locales
 from bot.services.families import FamilyService
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,11 @@ class WhoMiddleware(BaseMiddleware):
 
 
 class PrivateOnlyMiddleware(BaseMiddleware):
-    """The bot is for private chats; in a group it says so once per command and does nothing else."""
+    """The bot is for private chats; in a group it says so once per command and does nothing else (in the
+    sender's Telegram language: nothing about them is looked up in a group)."""
+
+    def __init__(self, locales: Locales) -> None:
+        self._locales = locales
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         chat = None
@@ -37,6 +42,7 @@ class PrivateOnlyMiddleware(BaseMiddleware):
             chat = event.message.chat
         if chat is not None and chat.type != "private":
             if isinstance(event, Message) and event.text and event.text.startswith("/"):
-                await event.answer("I work in a private chat. Tap my name and send /start there.")
+                t = self._locales.for_person(None, event.from_user.language_code if event.from_user else None)
+                await event.answer(t("private-only"))
             return None
         return await handler(event, data)

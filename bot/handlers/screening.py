@@ -30,6 +30,8 @@ from bot.content import DistressContent, Library
 from bot.domain.screen import Screen, Screener
 from bot.handlers.states import AssignFlow, Notes
 from bot.handlers.util import cb_message
+from bot.i18n import Catalog, Translator
+from bot.i18n.catalog import english, load_catalog
 from bot.render import fit, h
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,9 @@ def crisis_reply(screen: Screen, resources: str, fear_step: str) -> str:
     return f"{fear_step}\n\n{resources}" if screen.fear_for_child else resources
 
 
-def distress_reply(screen: Screen, distress: DistressContent, library: Library) -> tuple[str, InlineKeyboardMarkup]:
+def distress_reply(
+    screen: Screen, distress: DistressContent, library: Library, t: Translator | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     kind = distress.kind(screen.categories[0] if screen.categories else "default")
     card = distress.card(kind.card)
     lines = []
@@ -65,7 +69,7 @@ def distress_reply(screen: Screen, distress: DistressContent, library: Library) 
         step, sep, rest = line.partition(":")
         lines.append(f"<b>{h(step)}:</b>{h(rest)}" if sep and len(step) < 20 else h(line))
     text = f"{h(kind.validation)}\n\n🌿 <b>{h(card.title)}</b>\n" + "\n".join(lines) + f"\n\n{h(distress.support)}"
-    rows = [[K.b("☎️ Support lines", SupportCb().pack())]]
+    rows = [[K.b((t or english())("btn-support-lines"), SupportCb().pack())]]
     for sid in [s for s in screen.situations if s in library.situations][:2]:
         rows.append([K.b(library.situations[sid].title, SituationCb(id=sid).pack())])
     return fit(text), K.kb(*rows)
@@ -97,18 +101,20 @@ def hear(text: str, hearings: Sequence[Hearing]) -> tuple[Screen, Hearing]:
     for level in ("crisis", "distress"):
         found = [(screen, one) for screen, one in screens if screen.level == level]
         if len(found) > 1:
-            # Heard in several: answer in the language the message is most written in.
-            found.sort(key=lambda pair: -in_target_language(text, lang=pair[1].language))
+            # Heard in several: answer in the language the message is most written in. simplemma's guess over
+            # its low-memory store (the one the screen's lemmatiser reads), so no whole dictionary is decoded.
+            found.sort(key=lambda pair: -in_target_language(text, lang=pair[1].language, low_memory=True))
         if found:
             return found[0]
     return next(((screen, one) for screen, one in screens if screen.situations), screens[0])
 
 
 class ScreenMiddleware(BaseMiddleware):
-    def __init__(self, hearings: Sequence[Hearing]) -> None:
+    def __init__(self, hearings: Sequence[Hearing], catalog: Catalog | None = None) -> None:
         if not hearings:
             raise ValueError("at least one locale must have a safety file")
         self._hearings = tuple(hearings)
+        self._catalog = catalog or load_catalog()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Message):
@@ -133,7 +139,8 @@ class ScreenMiddleware(BaseMiddleware):
         if current in NOTE_STATES or text.startswith("/"):
             result = await handler(event, data)
         log.info("distress reply shown")
-        reply, markup = distress_reply(screen, distress, heard.library)
+        # The reply is in the language it was heard in; the button in that language too.
+        reply, markup = distress_reply(screen, distress, heard.library, self._catalog.translator(heard.library.locale))
         await event.answer(reply, parse_mode=HTML, reply_markup=markup)
         return result
 

@@ -11,24 +11,35 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
-from bot import texts as T
 from bot.clock import Clock
+from bot.i18n import Translator
+from bot.i18n.catalog import english
 from bot.services.families import FamilyView, Who
 
 MAX_INPUT = 1000
 
 
-def when_local(dt: datetime | None, tz: str) -> str:
+def local(dt: datetime, tz: str) -> datetime:
+    return dt.astimezone(ZoneInfo(tz))
+
+
+def when_local(dt: datetime | None, tz: str, t: Translator | None = None) -> str:
+    """A day and a time in the zone, in the reader's language: "Tue 3 Mar at 19:00". (``t`` defaults to English
+    only while the therapist side is converted.)"""
+    t = t or english()
     if dt is None:
-        return "not scheduled"
-    local = dt.astimezone(ZoneInfo(tz))
-    return local.strftime("%a %d %b at %H:%M")
+        return t("next-not-scheduled")
+    return t.when(local(dt, tz))
 
 
-def next_text(view: FamilyView) -> str:
+def day_local(dt: datetime, tz: str, t: Translator) -> str:
+    return t.date(local(dt, tz))
+
+
+def next_text(view: FamilyView, t: Translator) -> str:
     if not view.active:
-        return "paused until you tap /start"
-    return when_local(view.next_send_at, view.timezone)
+        return t("next-paused")
+    return when_local(view.next_send_at, view.timezone, t)
 
 
 def cb_message(query: CallbackQuery) -> Message | None:
@@ -77,10 +88,10 @@ class Ready(Filter):
         return who is not None and who.onboarded
 
 
-async def need_ready(event: Message | CallbackQuery, who: Who | None) -> None:
+async def need_ready(event: Message | CallbackQuery, who: Who | None, t: Translator) -> None:
     """The answer for a family command from someone not set up yet."""
-    text = T.NEED_START if who is None else T.NEED_SETUP
+    text = t("need-start") if who is None else t("need-setup")
     if isinstance(event, CallbackQuery):
         await event.answer(text, show_alert=True)
     else:
-        await event.answer(text)
+        await event.answer(text, parse_mode="HTML")

@@ -56,6 +56,7 @@ class HistoryItem:
     note: str | None = None
     answered_by: int | None = None  # caregiver id
     later_today: bool = False  # the parent asked for it again later and it hasn't come back yet
+    assigned: bool = False  # a therapist's assignment (its title, when not a library prompt, is the reader's)
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,7 @@ class AnswerService:
                         delivery_id=d.id,
                         prompt_id=d.prompt_id,
                         title=p.title if p else fallback,
+                        assigned=d.assignment_id is not None,
                         skill=d.skill,
                         child_nickname=nick,
                         sent_at=d.sent_at,

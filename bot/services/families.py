@@ -38,6 +38,7 @@ class Who:
     active: bool
     blocked: bool
     role: Role = Role.owner
+    language: str | None = None  # their own language, stored at consent or chosen with /language
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class FamilyService:
             active=fam.active,
             blocked=cg.blocked_at is not None,
             role=Role(cg.role),
+            language=cg.language_code,
         )
 
     async def view(self, family_id: int) -> FamilyView:
@@ -140,7 +142,8 @@ class FamilyService:
     # ---- consent and onboarding ----------------------------------------------------------------------
 
     async def agree(self, telegram_id: int, language_code: str | None) -> Who:
-        """Record consent: the first moment anything beyond the Telegram id is stored."""
+        """Record consent: the first moment anything beyond the Telegram id is stored (with the language the
+        person is being spoken to in)."""
         now = self._clock.now()
         async with self._sessions() as s, s.begin():
             existing = await s.scalar(select(Caregiver).where(Caregiver.telegram_id == telegram_id))

@@ -37,6 +37,7 @@ class Member:
     telegram_id: int
     role: Role
     joined_at: datetime
+    language: str | None = None  # their own stored language: notices to them are written in it
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class HouseholdService:
             rows = (
                 await s.scalars(select(Caregiver).where(Caregiver.family_id == family_id).order_by(Caregiver.id))
             ).all()
-        return [Member(c.id, c.telegram_id, Role(c.role), c.created_at) for c in rows]
+        return [Member(c.id, c.telegram_id, Role(c.role), c.created_at, c.language_code) for c in rows]
 
     async def create_invite(self, family_id: int, caregiver_id: int) -> tuple[str, datetime] | None:
         """Only the owner invites. Returns the code and when it expires."""

@@ -7,6 +7,7 @@ Every method that takes an id from a button re-checks that it belongs to the cal
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -33,9 +34,14 @@ from bot.services.therapy.base import (
     Ended,
     InviteProblem,
     InviteView,
+    Leaving,
     LinkView,
     PendingItem,
+    PromptRef,
+    QuietFamily,
+    ReportRow,
     TherapistView,
+    WeekPrompt,
     When,
     clean_text,
     label_of,
@@ -55,10 +61,15 @@ __all__ = [
     "Ended",
     "InviteProblem",
     "InviteView",
+    "Leaving",
     "LinkView",
     "PendingItem",
+    "PromptRef",
+    "QuietFamily",
+    "ReportRow",
     "TherapistService",
     "TherapistView",
+    "WeekPrompt",
     "When",
     "clean_text",
     "plan_assignment",
@@ -68,7 +79,9 @@ __all__ = [
 class TherapistService(CaseloadMixin):
     # ---- becoming a therapist --------------------------------------------------------------------
 
-    async def request(self, telegram_id: int, display_name: str, timezone: str) -> TherapistView:
+    async def request(
+        self, telegram_id: int, display_name: str, timezone: str, language: str | None = None
+    ) -> TherapistView:
         name = clean_text(display_name, NAME_MAX)
         if name is None:
             raise ValueError("empty name")
@@ -77,9 +90,16 @@ class TherapistService(CaseloadMixin):
         async with self._sessions() as s, s.begin():
             t = await s.scalar(select(Therapist).where(Therapist.telegram_id == telegram_id))
             if t is None:
-                t = Therapist(telegram_id=telegram_id, display_name=name, timezone=timezone, requested_at=now)
+                t = Therapist(
+                    telegram_id=telegram_id,
+                    display_name=name,
+                    timezone=timezone,
+                    requested_at=now,
+                    language_code=language,
+                )
                 s.add(t)
             elif t.status != TherapistStatus.approved:
+                t.language_code = t.language_code or language
                 t.display_name, t.timezone, t.requested_at = name, timezone, now
                 t.status = TherapistStatus.pending.value
             await s.flush()
@@ -257,14 +277,14 @@ class TherapistService(CaseloadMixin):
             )
             .values(status=AssignmentStatus.cancelled.value)
         )
-        chats = (
-            await s.scalars(
-                select(Caregiver.telegram_id).where(
-                    Caregiver.family_id == link.family_id, Caregiver.blocked_at.is_(None)
-                )
+        rows = await s.execute(
+            select(Caregiver.telegram_id, Caregiver.language_code).where(
+                Caregiver.family_id == link.family_id, Caregiver.blocked_at.is_(None)
             )
-        ).all()
-        return Ended(link_view(link, t), tuple(chats), int(cancelled.rowcount or 0))  # type: ignore[attr-defined]
+        )
+        chats: dict[int, str | None] = {chat: language for chat, language in rows.all()}
+        count = int(cancelled.rowcount or 0)  # type: ignore[attr-defined]
+        return Ended(link_view(link, t), tuple(chats), count, chats)
 
     async def revoke_link(self, family_id: int, link_id: int) -> Ended | None:
         """The family stops sharing, at once. Returns None if the link isn't the family's."""
@@ -293,12 +313,12 @@ class TherapistService(CaseloadMixin):
             assert t is not None
             return link_view(link, t)
 
-    async def leaving_family(self, family_id: int) -> list[tuple[int, str]]:
-        """Before a family is erased: each linked therapist's chat and their label for the family."""
+    async def leaving(self, family_id: int) -> list[Leaving]:
+        """Before a family is erased: each linked therapist to tell, with their label and language."""
         async with self._sessions() as s:
             rows = (
                 await s.execute(
-                    select(TherapistLink, Therapist.telegram_id)
+                    select(TherapistLink, Therapist.telegram_id, Therapist.language_code)
                     .join(Therapist, Therapist.id == TherapistLink.therapist_id)
                     .where(
                         TherapistLink.family_id == family_id,
@@ -307,4 +327,18 @@ class TherapistService(CaseloadMixin):
                     )
                 )
             ).all()
-        return [(chat, label_of(link)) for link, chat in rows]
+        return [Leaving(chat, link.id, label_of(link), language) for link, chat, language in rows]
+
+    async def languages_of(self, telegram_ids: Iterable[int]) -> dict[int, str | None]:
+        """Each person's stored language (an admin may be a caregiver, a therapist, both or neither)."""
+        ids = set(telegram_ids)
+        out: dict[int, str | None] = dict.fromkeys(ids)
+        async with self._sessions() as s:
+            for model in (Therapist, Caregiver):  # the caregiver row wins, as in the locale middleware
+                rows = await s.execute(
+                    select(model.telegram_id, model.language_code).where(
+                        model.telegram_id.in_(ids), model.language_code.is_not(None)
+                    )
+                )
+                out.update({chat: language for chat, language in rows.all()})
+        return out

@@ -33,9 +33,9 @@ FAMILIES = 1_000_000
 CALLS = 30
 
 GENERATE = [
-    """INSERT INTO families (id, timezone, send_time, cadence, nudges_enabled, share_notes, active,
+    """INSERT INTO families (id, timezone, send_time, cadence, nudges_enabled, active,
          next_send_at, onboarded_at, created_at)
-       SELECT g, 'Europe/London', '19:00', 'three', true, false, g % 10 <> 0,
+       SELECT g, 'Europe/London', '19:00', 'three', true, g % 10 <> 0,
          now() AT TIME ZONE 'UTC' + interval '1 day' + (g % 10000) * interval '1 minute',
          now() AT TIME ZONE 'UTC' - interval '60 days', now() AT TIME ZONE 'UTC' - interval '60 days'
        FROM generate_series(1, {n}) g""",

@@ -13,6 +13,7 @@ from bot.app import App, build_app
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.content import Library
+from bot.i18n import Locales, load_locales
 from tests.fakebot import FakeTelegram
 
 
@@ -48,7 +49,8 @@ async def start_app(tg: FakeTelegram, sqlite_url: str, clock: FakeClock, library
 
     async def start(**overrides: Any) -> App:
         url = overrides.pop("database_url", sqlite_url)
-        app = build_app(make_settings(tg, url, **overrides), clock=clock, library=library)
+        locales = overrides.pop("locales", None)
+        app = build_app(make_settings(tg, url, **overrides), clock=clock, library=library, locales=locales)
         task = asyncio.create_task(app.run_polling(handle_signals=False))
         running.append((app, task))
         await tg.wait_idle()
@@ -65,3 +67,8 @@ async def start_app(tg: FakeTelegram, sqlite_url: str, clock: FakeClock, library
 @pytest.fixture
 async def app(start_app: AppFactory) -> App:
     return await start_app()
+
+
+@pytest.fixture(scope="session")
+def locales_es(library: Library) -> Locales:
+    return load_locales(reference=library)

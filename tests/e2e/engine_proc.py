@@ -47,6 +47,7 @@ def bot_env(tg: FakeTelegram, db_url: str, **extra: str) -> dict[str, str]:
         SEND_CONCURRENCY="8",
         RATE_PER_SECOND="25",
         PER_CHAT_INTERVAL="1.1",
+        HEALTH_PORT="0",  # any free port: other bots may run on this machine
         PYTHONPATH=str(ROOT),
     )
     env.update(extra)

@@ -100,3 +100,46 @@ async def test_injected_5xx_drops_and_hangs_lose_nothing(tmp_path: Path, sqlite_
         assert sum(chaos.injected.values()) >= 3, chaos.injected
         assert set(delivered(tg, users).values()) == {1}
         assert await statuses(sqlite_url) == {"sent": N}
+
+
+async def _talk(tg: FakeTelegram, user: int, rounds: int, dropped: list[int]) -> None:
+    """A parent typing during the fan-out: a message, the bot's answer, the next message."""
+    for _ in range(rounds):
+        before = len(tg.sent(user))
+        await tg.send_text(user, "/start")
+        try:
+            await wait_until(lambda b=before: len(tg.sent(user)) > b, 30)
+        except AssertionError:
+            dropped.append(user)
+
+
+async def test_replies_during_a_fan_out_at_the_ceiling_survive_429s(
+    tmp_path: Path, sqlite_url: str, library: Library
+) -> None:
+    """Telegram's own 30/s and 1/s per chat, the bot at RATE_PER_SECOND=30 and people talking to it, with 429s
+    injected into prompts and replies alike: every reply arrives, every prompt arrives exactly once."""
+    network = Network(latency=0.08, global_limit=30, per_chat_limit=1)
+    async with FakeTelegram(network=network) as tg:
+        users = await seed_due(sqlite_url, library, N, tg)
+        talkers = [950_000_000 + i for i in range(4)]
+        proc = await start_bot(bot_env(tg, sqlite_url, RATE_PER_SECOND="30"), tmp_path, tg)
+        dropped: list[int] = []
+        try:
+            talking = asyncio.gather(*(_talk(tg, u, 4, dropped) for u in talkers))
+            injected = 0
+            while not talking.done() or not all(delivered(tg, users).values()):
+                if injected < 12:
+                    tg.fail_next("sendMessage", status=429, retry_after=1)
+                    injected += 1
+                await asyncio.sleep(0.4)
+                assert proc.returncode is None, "the bot died"
+            await talking
+            await asyncio.sleep(0.3)
+        finally:
+            log = await _sigterm(proc)
+        _clean(log)
+        assert dropped == []
+        assert all(len(tg.sent(u)) >= 4 for u in talkers)
+        assert set(delivered(tg, users).values()) == {1}  # 0 lost, 0 duplicated
+        assert await statuses(sqlite_url) == {"sent": N}
+        assert sum(1 for c in tg.calls if c.status == 429) >= injected

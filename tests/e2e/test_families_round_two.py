@@ -170,7 +170,7 @@ async def test_flexible_settings(tg: FakeTelegram, app: App, clock: FakeClock) -
     await say(tg, ANN, "Mimi", "Nickname changed to Mimi")
     await tap(tg, ANN, "Edit Mimi", "What would you like to change")
     await tap(tg, ANN, "Change the birth month", "When was")
-    await say(tg, ANN, "2022-11", "Birth month changed to 2022-11")
+    await say(tg, ANN, "2022-11", "Birth month changed to Nov 2022")
     async with app.sessions() as s:
         child = await s.scalar(select(Child))
     assert child is not None and (child.nickname, child.birth_year, child.birth_month) == ("Mimi", 2022, 11)

@@ -16,7 +16,7 @@ from bot.app import build_app
 from bot.clock import FakeClock
 from bot.content import Library
 from bot.db.models import FsmRecord
-from bot.fsm_storage import RedisFsmStorage
+from bot.fsm_redis import RedisFsmStorage
 from tests.e2e.conftest import make_settings
 from tests.e2e.flows import say, tap
 from tests.fakebot import FakeTelegram

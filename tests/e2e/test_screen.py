@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.db.models import Child, FsmRecord, Response
-from bot.texts import FALLBACK
+from bot.i18n import load_catalog
 from tests.e2e.flows import has, onboard, press_raw, say, tap
 from tests.fakebot import FakeTelegram, SentMessage
 
@@ -66,7 +66,7 @@ async def test_crisis_as_a_note_is_not_stored_and_a_distress_note_is(tg: FakeTel
     # Still waiting for the note: a reflection that shows distress is the parent's own words, kept, then cared for.
     note = "honestly I'm exhausted and nothing works"
     reply = await care(tg, ANN, note)
-    assert FALLBACK not in (reply.text or "")
+    assert load_catalog().translator("en")("fallback") not in (reply.text or "")
     async with app.sessions() as s:
         notes = (await s.scalars(select(Response.note))).all()
     assert note in notes

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Delivery
+from bot.i18n.catalog import english
 from bot.render import h
 from bot.render_therapist import consent_text, links_text
 from bot.services.deliveries import DeliveryService
@@ -65,7 +66,7 @@ async def test_every_combination_says_what_each_therapist_sees(
         made = await therapists.create_invite(tg, None)
         assert made is not None
         # The screen the family sees for these terms, then consent on exactly those terms.
-        screen = consent_text(name, share)
+        screen = consent_text(name, share, english())
         assert _claims_notes(screen, name) is share
         clock.advance(timedelta(minutes=1))
         link = await therapists.accept(who.family_id, made[0], share_notes=share)
@@ -80,7 +81,7 @@ async def test_every_combination_says_what_each_therapist_sees(
     await _answer_with_note(deliveries, sessions, who, NOTE_AFTER)
 
     shown = await therapists.family_links(who.family_id)
-    screen = links_text(shown, "Europe/Berlin")
+    screen = links_text(shown, "Europe/Berlin", english())
     for link in shown:
         sees = await _seen_notes(therapists, link)
         claimed = _claims_notes(_section(screen, link.therapist_name), link.therapist_name)

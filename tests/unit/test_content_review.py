@@ -37,3 +37,14 @@ def test_cli_prints_the_sheet(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.startswith("# Prompt review: 1 per band, seed 5")
     assert out.count("\n### ") == 3
+
+
+def test_a_scheduled_only_sample_leaves_situation_prompts_out(capsys: pytest.CaptureFixture[str]) -> None:
+    lib = load_library()
+    drawn = sample(lib, 500, seed=3, scheduled_only=True)
+    assert drawn and all(p.situation is None for p in drawn)
+    assert len(drawn) == sum(len(lib.scheduled(b.id)) for b in lib.bands)
+    assert main(["--per-band", "2", "--seed", "5", "--scheduled"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Prompt review: 2 scheduled per band, seed 5")
+    assert "· situation:" not in out and out.count("\n### ") == 6

@@ -14,7 +14,14 @@ from pydantic import ValidationError
 
 from bot.content import Prompt, load_library
 from bot.content_check import locale_errors, quality_errors, run_check, table
-from bot.content_rules import event_problem, prompt_problems, sentence_count, unset_names
+from bot.content_rules import (
+    borrowed_wording,
+    event_problem,
+    prompt_problems,
+    sentence_count,
+    ungendered_pronoun,
+    unset_names,
+)
 
 ROOT = Path(__file__).resolve().parents[2] / "content"
 
@@ -130,6 +137,60 @@ def test_names_set_up_in_do_sentence_starts_and_emphasis_are_fine() -> None:
     assert unset_names(prompt(say="That dryer is SO loud. OK, Mum's here.")) == []
 
 
+# --- rule 12: say doesn't give a gender do never gave ----------------------------------------------------
+
+
+def test_say_cannot_call_an_unnamed_character_he_or_she() -> None:
+    do = "Reading together, stop when a character does something unkind. Ask why they might have done it."
+    p = prompt(do=do, say="Why do you think he did that? What was going on inside him?")
+    assert ungendered_pronoun(p) == "he"
+    assert "say calls someone 'he', but do never says who; use they, or the noun" in prompt_problems(p)
+    assert ungendered_pronoun(prompt(do=do, say="Look at her face.")) == "her"
+
+
+def test_a_pronoun_for_someone_set_up_or_they_is_fine() -> None:
+    assert ungendered_pronoun(prompt(say="Why do you think they did that?")) is None
+    assert ungendered_pronoun(prompt(do="Call Grandpa together.", say="Ask him about his day.")) is None
+    assert ungendered_pronoun(prompt(do="Tell a story about a king.", say="What should he say?")) is None
+    assert ungendered_pronoun(prompt(say="Look at that girl on the swing. She's laughing.")) is None
+    # Spanish marks gender on every noun ("el personaje"), so the rule is English-only.
+    assert ungendered_pronoun(prompt(say="Why do you think he did that?"), "es") is None
+
+
+# --- rule 13: our own plain words, no borrowed catchphrase or clinical jargon --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "found"),
+    [
+        ("why", "A picture chart makes the routine the boss.", "'routine the boss' is a catchphrase"),
+        ("do", "Lie on the floor and snuggle. Fill their cup before you ask for coats.", "'Fill their cup' is a"),
+        ("why", "Short, full attention fills {child}'s cup.", '"fills {child}\'s cup" is a catchphrase'),
+        ("why", "Saying the feeling helps you name it to tame it.", "'name it to tame it' is a catchphrase"),
+        ("do", "Connect before you correct: kneel and say what you see.", "'Connect before you correct' is a"),
+        ("why", "A tired child is easily dysregulated.", "'dysregulated' is jargon"),
+        ("reflect", "What triggered you the most?", "'triggered' is jargon"),
+    ],
+)
+def test_borrowed_catchphrases_and_jargon_fail_in_any_field(field: str, text: str, found: str) -> None:
+    p = prompt(**{field: text})
+    problems = borrowed_wording(p)
+    assert len(problems) == 1 and problems[0].startswith(f"{field}: ") and found in problems[0]
+    assert problems[0] in prompt_problems(p)
+    # Situation prompts are read by parents too.
+    assert borrowed_wording(prompt(situation="siblings", anchor="anytime", **{field: text})) == problems
+
+
+def test_plain_words_near_a_catchphrase_are_fine() -> None:
+    for do in (
+        "At a meal, let {child} fill their cup with water from a small jug.",
+        "Tell {child} they are the boss of play for five minutes.",
+        "Keep the bedtime routine the same each night, so it feels safe.",
+        "Let {child} fill your cup from the teapot, then say thank you.",
+    ):
+        assert borrowed_wording(prompt(do=do)) == [], do
+
+
 # --- rule 5 and 6: anchor and minutes ---------------------------------------------------------------------
 
 
@@ -203,12 +264,13 @@ def test_band_minimums_strategy_share_and_age_ranges(content: Path) -> None:
 
 
 def test_a_locale_must_match_english_id_by_id(content: Path) -> None:
+    # English copied as a British English locale: the same rules pass, so only the comparison speaks.
     shutil.rmtree(content / "prompts" / "es", ignore_errors=True)
-    shutil.copytree(content / "prompts" / "en", content / "prompts" / "es")
+    shutil.copytree(content / "prompts" / "en", content / "prompts" / "en-GB")
     lib = load_library(content)
     assert locale_errors(content, lib) == []
 
-    f = content / "prompts" / "es" / "teen.yaml"
+    f = content / "prompts" / "en-GB" / "teen.yaml"
     dropped: dict[str, Any] = {}
 
     def translate_badly(d: dict[str, Any]) -> None:
@@ -219,9 +281,9 @@ def test_a_locale_must_match_english_id_by_id(content: Path) -> None:
 
     _edit(f, translate_badly)
     errs = [str(e) for e in run_check(content).errors]
-    assert f"content/prompts/es [{dropped['id']}]: missing in locale es" in errs
+    assert f"content/prompts/en-GB [{dropped['id']}]: missing in locale en-GB" in errs
     assert any("skill differs from English" in e for e in errs)
-    assert "content/prompts/es [teen-solo-en-es]: only in locale es, not in English" in errs
+    assert "content/prompts/en-GB [teen-solo-en-es]: only in locale en-GB, not in English" in errs
     assert not any("title" in e for e in errs)
 
 
@@ -246,5 +308,5 @@ def test_the_check_prints_the_review_sheet() -> None:
     sheet = table(report.library)
     for band in ("toddler", "school", "teen"):
         assert f"== {band} (" in sheet
-    assert "goal 156" in sheet and "strategy role_reversal" in sheet and "reading grade why" in sheet
+    assert "goal 156" in sheet and "strategy role_reversal" in sheet and "reading why" in sheet
     assert re.search(r"age-ranged share\s+\d+%\s+min 33%", sheet)

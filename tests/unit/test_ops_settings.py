@@ -56,7 +56,7 @@ def test_ops_setting_mistakes(monkeypatch: pytest.MonkeyPatch, env: dict[str, st
 
 def test_bad_values_name_the_default_and_never_echo_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     message = settings_error(monkeypatch, RATE_PER_SECOND="abc")
-    assert message.startswith("RATE_PER_SECOND='abc' is not valid") and "(default 25.0)" in message
+    assert message.startswith("RATE_PER_SECOND='abc' is not valid") and "(default 30.0)" in message
     assert "Fix it in .env or the environment" in message
     message = settings_error(monkeypatch, WEBHOOK_URL="https://x.org/tg", WEBHOOK_SECRET="s3cr3t with space")
     assert "s3cr3t" not in message

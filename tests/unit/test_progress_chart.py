@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import matplotlib
 
 from bot.chart import build_figure, progress_png
+from bot.i18n import load_catalog
 from bot.services.progress import Progress
 
 
@@ -31,7 +32,7 @@ def test_chart_is_a_valid_png_with_the_data() -> None:
     # The bars carry exactly the numbers: tries per week in order, tries per skill (most at the top).
     weeks_ax, skills_ax = build_figure(p).axes
     assert [bar.get_height() for bar in weeks_ax.patches] == [0, 1, 3, 0, 2, 2, 4, 1]
-    assert [t.get_text() for t in weeks_ax.get_xticklabels()] == [m.strftime("%d %b") for m in mondays]
+    assert [t.get_text() for t in weeks_ax.get_xticklabels()] == [f"{m.day} {m:%b}" for m in mondays]
     assert [bar.get_width() for bar in skills_ax.patches] == [3, 4, 6]
     assert [t.get_text() for t in skills_ax.get_yticklabels()] == [
         "Repair after conflict",
@@ -43,3 +44,13 @@ def test_chart_is_a_valid_png_with_the_data() -> None:
 def test_chart_with_no_tries() -> None:
     p = Progress([(date(2026, 3, 2), 0)], {})
     assert _png_size(progress_png(p)) == (800, 420)
+
+
+def test_chart_labels_follow_the_locale() -> None:
+    es = load_catalog().translator("es")
+    monday = date(2026, 3, 2)
+    p = Progress(weeks=[(monday, 1)], by_skill={"calm": 1})
+    weeks_ax, skills_ax = build_figure(p, es).axes
+    assert weeks_ax.get_title() == "Intentos por semana" and skills_ax.get_title() == "Intentos por habilidad"
+    assert [t.get_text() for t in weeks_ax.get_xticklabels()] == ["2 mar"]
+    assert [t.get_text() for t in skills_ax.get_yticklabels()] == ["Tu propia calma"]

@@ -77,14 +77,20 @@ def test_an_extra_file_in_the_content_folder_is_merged_when_loading(content: Pat
     assert not after.screen("an ordinary day at the park").crisis
 
 
-def test_the_shipped_signals_file_is_merged() -> None:
-    extra = yaml.safe_load((ROOT / "safety" / "en.signals.yaml").read_text(encoding="utf-8"))
+def test_the_shipped_topic_files_are_merged() -> None:
+    """Every `en.<topic>.yaml` beside en.yaml adds its rules to the categories of the same id."""
+    topics = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "safety").glob("en.*.yaml"))]
+    assert topics, "no topic files shipped"
     lib = load_library(ROOT)
     assert lib.safety is not None
     merged = {c.id: c for c in (*lib.safety.categories, *lib.safety.distress)}
     main = yaml.safe_load((ROOT / "safety" / "en.yaml").read_text(encoding="utf-8"))
-    main_rules = {c["id"]: len(c.get("rules") or []) for c in (*main["categories"], *main.get("distress", []))}
-    for cat in (*extra["categories"], *extra.get("distress", [])):
-        assert len(merged[cat["id"]].rules) == main_rules[cat["id"]] + len(cat.get("rules") or [])
-    for name in extra["lexicon"]:
-        assert name in lib.safety.lexicon
+    expected = {c["id"]: len(c.get("rules") or []) for c in (*main["categories"], *main.get("distress", []))}
+    for extra in topics:
+        for cat in (*(extra.get("categories") or []), *(extra.get("distress") or [])):
+            expected[cat["id"]] = expected.get(cat["id"], 0) + len(cat.get("rules") or [])
+    for cat_id, n in expected.items():
+        assert len(merged[cat_id].rules) == n, cat_id
+    for extra in topics:
+        for name in extra.get("lexicon") or {}:
+            assert name in lib.safety.lexicon

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from bot.domain.screen.normalize import Normalizer, Token, fold_accents
 from bot.domain.screen.patterns import ClassHits, Elem, PatternError, PatternSet, parse_pattern
-from bot.domain.screen.rules import NEGATION, Hits, Rule, span_list, spans
+from bot.domain.screen.rules import BRIDGE, NEGATION, Hits, Rule, span_list, spans, tight_negated
 
 if TYPE_CHECKING:
     from bot.content import SafetyFile, ScreenCategory, Situation
@@ -138,6 +138,10 @@ class Screener:
                 for item in (*rule.all, *rule.unless):
                     if item not in lexicon:
                         lexicon["=" + item] = (item,)
+            for strong in cat.strong:
+                for item in () if isinstance(strong, str) else strong.all:
+                    if item not in lexicon:
+                        lexicon["=" + item] = (item,)
         for name in safety.about_child:
             if name not in lexicon:
                 raise ScreenConfigError(f"about_child: unknown word class {name!r}")
@@ -185,19 +189,47 @@ class Screener:
                         unless=tuple(n if n in lexicon else "=" + n for n in r.unless),
                         reach=safety.negation_reach if r.negation_reach is None else r.negation_reach,
                         one_sentence=safety.rules_within_sentence,
+                        unless_reach=safety.unless_reach,
                     )
                     for r in cat.rules
                 )
                 out.append(_Category(cat.id, rules))
             return out, PatternSet(phrases)
 
+        def compile_strong(cats: tuple[ScreenCategory, ...]) -> tuple[list[_Category], PatternSet]:
+            phrases: list[tuple[int, tuple[Elem, ...]]] = []
+            out: list[_Category] = []
+            for ci, cat in enumerate(cats):
+                rules: list[Rule] = []
+                for entry in cat.strong:
+                    if isinstance(entry, str):
+                        phrases.extend((ci, seq) for seq in parse(entry, f"{cat.id} strong"))
+                        continue
+                    rules.append(
+                        Rule(
+                            classes=tuple(n if n in lexicon else "=" + n for n in entry.all),
+                            within=entry.within or safety.window,
+                            ordered=entry.ordered,
+                            block_negation=True,
+                            unless=(),
+                            reach=safety.strong_negation_reach,
+                            one_sentence=safety.rules_within_sentence,
+                            tight=True,
+                        )
+                    )
+                out.append(_Category(cat.id, tuple(rules)))
+            return out, PatternSet(phrases)
+
         self._crisis, self._crisis_phrases = compile_categories(safety.categories, 0)
         self._distress, self._distress_phrases = compile_categories(safety.distress, 0)
+        self._strong, self._strong_phrases = compile_strong(safety.categories)
+        self._strong_reach = safety.strong_negation_reach
         breadth: dict[str, int] = {}
         for i, _seq in base + derived:
             breadth[self._class_names[i]] = breadth.get(self._class_names[i], 0) + 1
         self._crisis_tier = _Tier(self._crisis, self._crisis_phrases, breadth)
         self._distress_tier = _Tier(self._distress, self._distress_phrases, breadth)
+        self._strong_tier = _Tier(self._strong, self._strong_phrases, breadth)
 
         self._situation_ids: list[str] = []
         keywords: list[tuple[int, tuple[Elem, ...]]] = []
@@ -292,16 +324,24 @@ class Screener:
         return tuple(self._situation_ids[si] for si in ranked)
 
     @staticmethod
-    def _tier(tier: _Tier, tokens: list[Token], hits: ClassHits, present: set[str], cut: bool) -> tuple[str, ...]:
-        """The categories of a tier found in ``tokens``; ``hits`` are the uncut class hits when ``cut``."""
+    def _tier(
+        tier: _Tier, tokens: list[Token], hits: ClassHits, present: set[str], cut: bool, tight: int = -1
+    ) -> tuple[str, ...]:
+        """The categories of a tier found in ``tokens``; ``hits`` are the uncut class hits when ``cut``.
+        ``tight`` >= 0: the strong tier, whose phrases only a negator that near before them cancels."""
         candidates = tier.candidates(present)
         names: set[str] = set(tier.phrase_classes)
         for _i, reads, _rule in candidates:
             names |= reads
         if cut:
             hits = Screener._without_cut(hits, tokens, names)
-        matched = {owner for owner, _s, _e in tier.phrases.find(tokens, hits, present)}
         by_class: Hits = {}
+        found_phrases = tier.phrases.find(tokens, hits, present)
+        if tight < 0:
+            matched = {owner for owner, _s, _e in found_phrases}
+        else:
+            by_class = {name: span_list(hits.get(name)) for name in (NEGATION, BRIDGE)}
+            matched = {o for o, s, _e in found_phrases if not tight_negated(s, tokens, by_class, tight)}
         for i, reads, rule in candidates:
             if i in matched:
                 continue
@@ -321,7 +361,12 @@ class Screener:
         # Idioms are cut for the crisis rules only: "dead on my feet" is still exhaustion.
         cut = self._cut_idioms(tokens, present)
         about_child = any(name in hits for name in self._about_child)
+        # Strong signals read the message before any idiom is cut: nothing but a tight negation vetoes them.
+        strong = self._tier(self._strong_tier, tokens, hits, present, False, self._strong_reach)
         crisis = self._tier(self._crisis_tier, cut, hits, present, cut is not tokens)
+        if strong:
+            order = {cat.id: i for i, cat in enumerate(self._crisis)}
+            crisis = tuple(sorted(set(crisis) | set(strong), key=order.__getitem__))
         situations = self._situations(tokens, hits, present)
         if crisis:
             return Screen("crisis", crisis, FEAR_FOR_CHILD in crisis, situations, about_child)
@@ -347,12 +392,11 @@ class Screener:
                 if i in phrase_hits:
                     out.append(f"{cat.id}: phrases")
                 out.extend(f"{cat.id}: rule #{n + 1}" for n, rule in enumerate(cat.rules) if rule.test(toks, by_class))
+        hits = self._class_hits(tokens)
+        by_class = spans(hits)
+        for owner, start, _end in self._strong_phrases.find(tokens, hits):
+            if not tight_negated(start, tokens, by_class, self._strong_reach):
+                out.append(f"{self._strong[owner].id}: strong phrase")
+        for cat in self._strong:
+            out.extend(f"{cat.id}: strong rule #{n + 1}" for n, r in enumerate(cat.rules) if r.test(tokens, by_class))
         return out
-
-    def explain(self, text: str) -> dict[str, list[str]]:
-        """Which word classes fired where (for whoever edits the rules; never logged)."""
-        tokens = self._cut_idioms(self.normalizer.tokens(text))
-        return {
-            name: [" ".join(t.forms[0] for t in tokens[s:e] if t.forms) for s, e in found]
-            for name, found in spans(self._class_hits(tokens)).items()
-        }

@@ -12,9 +12,11 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
-import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from simplemma import Lemmatizer
+from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+from simplemma.strategies.dictionaries import LOW_MEMORY_DICTIONARY_FACTORY
 
 __all__ = ["BREAK", "Normalizer", "Token", "basic_words", "fold_accents"]
 
@@ -71,6 +73,26 @@ def fold_accents(word: str) -> str:
     return word.translate(_FOLD)
 
 
+# simplemma's default store decodes a language's whole dictionary into a dict on first use: about 20 MiB of RSS
+# for English and 80 MiB for Spanish, and every locale's screen hears every message, so both load at once. Its
+# low-memory store holds the same data as the compressed stream's bytes with a sparse index (about 2 and 10 MiB)
+# and gives the same answers; a lookup decodes one block (tens of µs), and the Normalizer's caches absorb repeats,
+# so simplemma's own token cache is off.
+_STORE = LOW_MEMORY_DICTIONARY_FACTORY
+_LOOKUP = DictionaryLookupStrategy(_STORE)
+_LEMMATIZER = Lemmatizer(cache_max_size=0, lemmatization_strategy=DefaultStrategy(dictionary_factory=_STORE))
+
+
+def lemmatize(word: str, language: str) -> str:
+    """simplemma's lemma of ``word`` (``simplemma.lemmatize``), read from the low-memory store."""
+    return _LEMMATIZER.lemmatize(word, language)
+
+
+def is_known(word: str, language: str) -> bool:
+    """Whether ``word`` is in simplemma's dictionary (``simplemma.is_known``), read from the low-memory store."""
+    return _LOOKUP.get_lemma(unicodedata.normalize("NFC", word), language) is not None
+
+
 class Token(NamedTuple):
     """One word of a message: ``forms`` holds every spelling it may match as (surface first), or is empty
     for a sentence end (``brk``) or a word cut out as part of an idiom."""
@@ -85,8 +107,14 @@ _COMMA_TOKEN = Token((",",), clause=True)
 # Straightening quotes one character at a time (str.translate) is slow on long text; most messages have none.
 _QUOTE_PAIRS = tuple((chr(k), v) for k, v in _QUOTES.items() if isinstance(v, str))
 assert len(_QUOTE_PAIRS) == len(_QUOTES)
-# Distinct raw words remembered with their tokens; past this the memory is cleared rather than grown.
-_RAW_LIMIT = 65536
+# Per-word caches, bounded so that memory stays flat however many distinct words people type (each entry is
+# about 150 bytes; at 65,536 entries the caches of two locales grew by 78 MiB over 80,000 distinct words).
+# The outer caches (raw word -> tokens, word -> token) serve repeats; the inner ones (forms, lemmas,
+# corrections) only the words reached again by another route (a squeezed or corrected spelling), so they are
+# smaller. 8,192 words cover nearly all of what parents write from day to day.
+_RAW_LIMIT = 8192  # distinct raw words remembered with their tokens; past this the memory is cleared
+_TOKEN_CACHE = 8192
+_INNER_CACHE = 2048
 
 
 def _straight(text: str) -> str:
@@ -179,10 +207,10 @@ class Normalizer:
         for word in sorted(set(vocabulary)):
             if len(word) >= 4 and _ALPHA.fullmatch(word):
                 self._vocab.setdefault(word[0], []).append(word)
-        self._lemma = lru_cache(maxsize=65536)(self._lemma_uncached)
-        self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
-        self.forms = lru_cache(maxsize=65536)(self._forms)  # type: ignore[method-assign]
-        self._cached_token = lru_cache(maxsize=65536)(self._token)
+        self._lemma = lru_cache(maxsize=_INNER_CACHE)(self._lemma_uncached)
+        self._correct = lru_cache(maxsize=_INNER_CACHE)(self._correct_uncached)
+        self.forms = lru_cache(maxsize=_INNER_CACHE)(self._forms)  # type: ignore[method-assign]
+        self._cached_token = lru_cache(maxsize=_TOKEN_CACHE)(self._token)
         self._raw_cache: dict[str, tuple[Token | None, ...]] = {}
 
     @staticmethod
@@ -190,22 +218,22 @@ class Normalizer:
         return unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
 
     def _lemma_uncached(self, word: str) -> tuple[str, ...]:
-        out = {simplemma.lemmatize(word, lang=self.language).casefold(): None}
+        out = {lemmatize(word, self.language).casefold(): None}
         for suffix, replacements in self._inflections:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 stem = word[: -len(suffix)]
                 for r in replacements:
-                    if simplemma.is_known(stem + r, lang=self.language):
+                    if is_known(stem + r, self.language):
                         out[stem + r] = None
                 break
         return tuple(out)
 
     def _correct_uncached(self, word: str) -> str | None:
-        if len(word) < 3 or not _ALPHA.fullmatch(word) or simplemma.is_known(word, lang=self.language):
+        if len(word) < 3 or not _ALPHA.fullmatch(word) or is_known(word, self.language):
             return None
         if any(word.endswith(c) for c in self._clitics):
             lemma = self._lemma(word)[0]
-            if lemma != word and simplemma.is_known(lemma, lang=self.language):
+            if lemma != word and is_known(lemma, self.language):
                 # A known verb with a pronoun glued on ("mandarme" -> "mandar"): not a misspelling of "matarme".
                 return None
         choices = self._vocab.get(word[0])
@@ -278,7 +306,7 @@ class Normalizer:
     def _peel(self, word: str, out: dict[str, None]) -> None:
         """Adds the clitics glued to a verb as forms, for an unknown word the lemmatiser read as another
         ("matarme" -> "matar"), or whose stem is a known word with a verb ending ("darle" -> "dar")."""
-        if simplemma.is_known(word, lang=self.language):
+        if is_known(word, self.language):
             return
         rest, peeled = word, []
         for _ in range(2):
@@ -291,7 +319,7 @@ class Normalizer:
             return
         if len(out) < 2:  # the lemmatiser did not read it: the stem must be a verb form it knows
             stem = rest.translate(_FOLD)
-            if not stem.endswith(self._clitic_hosts) or not simplemma.is_known(stem, lang=self.language):
+            if not stem.endswith(self._clitic_hosts) or not is_known(stem, self.language):
                 return
             out[stem] = None
             out.update(dict.fromkeys(self._lemma(stem)))

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from bot.domain.screen.normalize import Token
 from bot.domain.screen.patterns import ClassHits
 
-__all__ = ["NEGATION", "Hits", "Rule", "span_list", "spans"]
+__all__ = ["BRIDGE", "NEGATION", "Hits", "Rule", "span_list", "spans", "tight_negated"]
 
 NEGATION = "negation"
+# Words that may stand between a negator and a strong signal it cancels ("not GOING TO kill myself").
+BRIDGE = "negation_bridge"
 
 # class name -> sorted (start, end) spans
 Hits = dict[str, list[tuple[int, int]]]
@@ -39,6 +41,32 @@ def _nearest(options: list[tuple[int, int]], start: int) -> tuple[int, int]:
     return before if start - before[0] <= after[0] - start else after
 
 
+def tight_negated(pos: int, tokens: Sequence[Token], hits: Hits, reach: int) -> bool:
+    """A negator just before ``pos``: in the same clause, with at most ``reach`` words between, all of them
+    of the class ``negation_bridge`` ("I would never hurt", "not going to kill", "don't want to die")."""
+    negators = {e for _s, e in hits.get(NEGATION, ())}
+    if not negators:
+        return False
+    bridges: dict[int, int] = {}
+    for s, e in hits.get(BRIDGE, ()):
+        bridges[e] = min(s, bridges.get(e, s))
+    i, gap = pos, 0
+    while i > 0:
+        before = tokens[i - 1]
+        if before.brk or before.clause:
+            return False
+        if i in negators:
+            return True
+        bridge_start = bridges.get(i)
+        if bridge_start is None:
+            return False
+        gap += i - bridge_start
+        if gap > reach:
+            return False
+        i = bridge_start
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     classes: tuple[str, ...]
@@ -48,29 +76,45 @@ class Rule:
     unless: tuple[str, ...]
     reach: int  # how far before the match a negator still blocks it
     one_sentence: bool = False  # the match may not reach across a sentence end
+    tight: bool = False  # a strong signal: only a negator right before one of its words cancels it
+    unless_reach: int = 0  # words either side of the match an ``unless`` class is looked for (0: the sentence)
 
     def reads(self) -> frozenset[str]:
         """Every class :meth:`test` looks at."""
-        return frozenset((*self.classes, *self.unless, *((NEGATION,) if self.block_negation else ())))
+        negation = (NEGATION, BRIDGE) if self.tight else (NEGATION,) if self.block_negation else ()
+        return frozenset((*self.classes, *self.unless, *negation))
+
+    def _negated(self, parts: list[tuple[int, int]], tokens: Sequence[Token], hits: Hits) -> bool:
+        """A negator within ``reach`` words before one of the match's words, in the same clause (a comma,
+        "but" or a sentence end stops it), and not inside the match's own words (as in "never wake up")."""
+        negators = hits.get(NEGATION, ())
+        if not negators:
+            return False
+        for ps, _pe in parts:
+            lo = ps
+            while lo > 0 and ps - lo < self.reach and not tokens[lo - 1].brk and not tokens[lo - 1].clause:
+                lo -= 1
+            for s, _e in negators:
+                if lo <= s < ps and not any(qs <= s < qe for qs, qe in parts):
+                    return True
+        return False
 
     def _clear(self, parts: list[tuple[int, int]], tokens: Sequence[Token], hits: Hits) -> bool:
-        """No negator just before or inside the match (other than inside its own words, as in "never wake
-        up"), and no ``unless`` class in its sentence(s)."""
+        """Not negated, and no ``unless`` class near the match in its sentence(s)."""
         start, end = min(s for s, _e in parts), max(e for _s, e in parts)
         if self.one_sentence and any(t.brk for t in tokens[start:end]):
             return False
-        if self.block_negation:
-            lo = start
-            while lo > 0 and start - lo < self.reach and not tokens[lo - 1].brk and not tokens[lo - 1].clause:
-                lo -= 1
-            for s, _e in hits.get(NEGATION, ()):
-                if lo <= s < end and not any(ps <= s < pe for ps, pe in parts):
-                    return False
+        if self.tight:
+            return not any(tight_negated(ps, tokens, hits, self.reach) for ps, _pe in parts)
+        if self.block_negation and self._negated(parts, tokens, hits):
+            return False
         if self.unless:
             lo, hi = start, end
-            while lo > 0 and not tokens[lo - 1].brk:
+            floor = max(0, start - self.unless_reach) if self.unless_reach else 0
+            ceiling = min(len(tokens), end + self.unless_reach) if self.unless_reach else len(tokens)
+            while lo > floor and not tokens[lo - 1].brk:
                 lo -= 1
-            while hi < len(tokens) and not tokens[hi].brk:
+            while hi < ceiling and not tokens[hi].brk:
                 hi += 1
             for name in self.unless:
                 if any(lo <= s < hi for s, _e in hits.get(name, ())):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.handlers.therapist import assign, caseload, consent, joining
-from bot.handlers.therapist.common import notify, sync_commands
+from bot.handlers.therapist.common import notify, sync_commands, tell_family_left
 from bot.handlers.therapist.consent import show_consent
 
-__all__ = ["notify", "setup", "show_consent", "sync_commands"]
+__all__ = ["notify", "setup", "show_consent", "sync_commands", "tell_family_left"]
 
 
 def setup() -> Router:

@@ -11,11 +11,13 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot import keyboards as K
 from bot.callbacks import AssignCb
 from bot.clock import Clock
-from bot.content import SKILL_LABELS, Library, Skill
+from bot.content import Library, Skill
 from bot.handlers.states import AssignFlow
-from bot.handlers.therapist.common import HTML, NOT_APPROVED, ApprovedTherapist
+from bot.handlers.therapist.common import HTML, ApprovedTherapist, not_approved
 from bot.handlers.util import Fresh, ask, cb_message, parse_int
-from bot.render import h, prompt_text
+from bot.i18n import Translator
+from bot.render import h, prompt_text, skill_label
+from bot.render_therapist import family_name
 from bot.services.therapists import CUSTOM_MAX, NOTE_MAX, TherapistService, TherapistView, When
 
 
@@ -23,15 +25,25 @@ def _cb(step: str, arg: str = "", extra: str = "") -> str:
     return AssignCb(step=step, arg=arg, extra=extra).pack()
 
 
-SOURCE_KB = K.kb(
-    [K.b("📚 Browse the library", _cb("src", "lib"))],
-    [K.b("🔎 Search by words", _cb("src", "find"))],
-    [K.b("✍️ Write my own", _cb("src", "own"))],
-)
-WHEN_KB = K.kb(
-    [K.b("This week", _cb("w", When.this_week.value)), K.b("Next week", _cb("w", When.next_week.value))],
-    [K.b("Send now", _cb("w", When.now.value))],
-)
+def source_kb(t: Translator) -> InlineKeyboardMarkup:
+    return K.kb(
+        [K.b(t("btn-assign-library"), _cb("src", "lib"))],
+        [K.b(t("btn-assign-search"), _cb("src", "find"))],
+        [K.b(t("btn-assign-own"), _cb("src", "own"))],
+    )
+
+
+def when_kb(t: Translator) -> InlineKeyboardMarkup:
+    return K.kb(
+        [
+            K.b(t("btn-assign-this-week"), _cb("w", When.this_week.value)),
+            K.b(t("btn-assign-next-week"), _cb("w", When.next_week.value)),
+        ],
+        [K.b(t("btn-assign-now"), _cb("w", When.now.value))],
+    )
+
+
+TIMING = {When.now: "assign-timing-now", When.this_week: "assign-timing-this", When.next_week: "assign-timing-next"}
 # Which step each button belongs to; a button from a step that has passed is refused kindly.
 EXPECTED = {
     "f": {AssignFlow.target.state},
@@ -46,17 +58,17 @@ EXPECTED = {
 
 
 async def assign_cmd(
-    message: Message, state: FSMContext, therapist: TherapistView, therapists: TherapistService
+    message: Message, state: FSMContext, therapist: TherapistView, therapists: TherapistService, t: Translator
 ) -> None:
     links = await therapists.links(therapist.id)
     if not links:
-        await message.answer("No linked families yet. Create an invite with /invite.")
+        await message.answer(t("therapist-no-families"), parse_mode=HTML)
         return
     await state.clear()
     await state.set_state(AssignFlow.target)
-    rows = [[K.b(label[:40], _cb("f", str(link_id)))] for link_id, label in links]
-    rows.append([K.b(f"👥 Whole caseload ({len(links)})", _cb("f", "all"))])
-    await message.answer("📌 <b>Assign a prompt.</b> Who is it for?", parse_mode=HTML, reply_markup=K.kb(*rows))
+    rows = [[K.b(family_name(t, label, link_id)[:40], _cb("f", str(link_id)))] for link_id, label in links]
+    rows.append([K.b(t("btn-assign-everyone", n=len(links)), _cb("f", "all"))])
+    await message.answer(t("assign-who"), parse_mode=HTML, reply_markup=K.kb(*rows))
 
 
 def _prompt_buttons(prompts: list[tuple[int, str]]) -> InlineKeyboardMarkup:
@@ -71,116 +83,126 @@ async def assign_button(
     therapists: TherapistService,
     library: Library,
     clock: Clock,
+    t: Translator,
 ) -> None:
     msg = cb_message(query)
     step, arg = callback_data.step, callback_data.arg
     if msg is None or await state.get_state() not in EXPECTED.get(step, set()):
-        await query.answer("That step has passed. Start again with /assign.", show_alert=True)
+        await query.answer(t("toast-assign-step-passed"), show_alert=True)
         return
     await query.answer()
     if step == "f":
         links = dict(await therapists.links(therapist.id))
         target_id = parse_int(arg)
         if arg != "all" and (target_id is None or target_id not in links):
-            await msg.answer("That family isn't in your caseload.")
+            await msg.answer(t("toast-caseload-not-yours"), parse_mode=HTML)
             return
         await state.update_data(targets="all" if arg == "all" else [target_id])
         await state.set_state(AssignFlow.source)
-        await msg.answer("What would you like to send?", reply_markup=SOURCE_KB)
+        await msg.answer(t("assign-what"), parse_mode=HTML, reply_markup=source_kb(t))
     elif step == "src" and arg == "lib":
-        await msg.answer("Which age band?", reply_markup=K.kb([K.b(b.name, _cb("b", b.id)) for b in library.bands]))
+        bands = K.kb([K.b(t(f"band-{b.id}"), _cb("b", b.id)) for b in library.bands])
+        await msg.answer(t("assign-which-band"), parse_mode=HTML, reply_markup=bands)
     elif step == "src" and arg == "find":
         await ask(state, clock, AssignFlow.search)
-        await msg.answer("Type a few words, like <i>sibling fight</i> or <i>bedtime fears</i>.", parse_mode=HTML)
+        await msg.answer(t("assign-search-ask"), parse_mode=HTML)
     elif step == "src" and arg == "own":
         await ask(state, clock, AssignFlow.own)
-        await msg.answer(f"Type the prompt as the family should read it (up to {CUSTOM_MAX} characters).")
+        await msg.answer(t("assign-own-ask", max=CUSTOM_MAX), parse_mode=HTML)
     elif step == "b" and arg in library.by_band:
         skills = sorted({p.skill for p in library.by_band[arg]}, key=list(Skill).index)
-        rows = [[K.b(SKILL_LABELS[s], _cb("s", arg, s.value))] for s in skills]
-        await msg.answer("Which skill?", reply_markup=K.kb(*rows))
+        rows = [[K.b(skill_label(s, t), _cb("s", arg, s.value))] for s in skills]
+        await msg.answer(t("assign-which-skill"), parse_mode=HTML, reply_markup=K.kb(*rows))
     elif step == "s" and arg in library.by_band:
         chosen = [p for p in library.by_band[arg] if p.skill.value == callback_data.extra][:12]
         if not chosen:
-            await msg.answer("No prompts there. Try another skill.")
+            await msg.answer(t("assign-no-prompts"), parse_mode=HTML)
             return
         await state.update_data(shown=[p.id for p in chosen])
-        await msg.answer(
-            "Tap a prompt to read it first:", reply_markup=_prompt_buttons([(i, p.title) for i, p in enumerate(chosen)])
-        )
+        buttons = _prompt_buttons([(i, p.title) for i, p in enumerate(chosen)])
+        await msg.answer(t("assign-tap-prompt"), parse_mode=HTML, reply_markup=buttons)
     elif step in ("p", "use"):
-        shown = (await state.get_data()).get("shown") or []
-        index = parse_int(arg)
-        if index is None or index >= len(shown) or shown[index] not in library.prompts:
-            await msg.answer("That choice has expired. Start again with /assign.")
-            return
-        prompt = library.prompts[shown[index]]
-        if step == "p":
-            # A preview exactly as the family will read it (with "your child" for the name).
-            header = f"👀 <i>Preview · {library.band(prompt.band).name}</i>\n"
-            await msg.answer(
-                prompt_text(prompt, None, header=header),
-                parse_mode=HTML,
-                reply_markup=K.kb([K.b("✅ Use this one", _cb("use", arg))]),
-            )
-            return
-        await state.update_data(prompt_id=prompt.id, custom=None)
-        await _ask_note(msg, state, clock, f"📚 {h(prompt.title)} ({library.band(prompt.band).name})")
+        await _picked(msg, state, clock, library, t, step, arg)
     elif step == "nonote":
         await state.update_data(note=None)
         await state.set_state(AssignFlow.when)
-        await msg.answer("When should it go out?", reply_markup=WHEN_KB)
+        await msg.answer(t("assign-when"), parse_mode=HTML, reply_markup=when_kb(t))
     elif step == "w" and arg in {w.value for w in When}:
-        await _finish_assign(msg, state, therapist, therapists, When(arg))
+        await _finish_assign(msg, state, therapist, therapists, When(arg), t)
     else:
-        await msg.answer("That button has expired. Start again with /assign.")
+        await msg.answer(t("assign-button-expired"), parse_mode=HTML)
 
 
-async def _ask_note(msg: Message, state: FSMContext, clock: Clock, chosen: str) -> None:
+async def _picked(
+    msg: Message, state: FSMContext, clock: Clock, library: Library, t: Translator, step: str, arg: str
+) -> None:
+    """A prompt tapped in a list: a preview first ("p"), then chosen ("use")."""
+    shown = (await state.get_data()).get("shown") or []
+    index = parse_int(arg)
+    if index is None or index >= len(shown) or shown[index] not in library.prompts:
+        await msg.answer(t("assign-choice-expired"), parse_mode=HTML)
+        return
+    prompt = library.prompts[shown[index]]
+    band = t(f"band-{prompt.band}")
+    if step == "p":
+        # A preview as the family will read it (with "your child" for the name), in the therapist's language;
+        # each family gets the same prompt in its own.
+        await msg.answer(
+            prompt_text(prompt, None, t, header=t("assign-preview", band=band) + "\n"),
+            parse_mode=HTML,
+            reply_markup=K.kb([K.b(t("btn-assign-use"), _cb("use", arg))]),
+        )
+        return
+    await state.update_data(prompt_id=prompt.id, custom=None)
+    await _ask_note(msg, state, clock, t, t("assign-chosen-library", title=h(prompt.title), band=band))
+
+
+async def _ask_note(msg: Message, state: FSMContext, clock: Clock, t: Translator, chosen: str) -> None:
     await ask(state, clock, AssignFlow.note)
     await msg.answer(
-        f"Chosen: {chosen}\n\nAdd a short note for the family? Type it (up to {NOTE_MAX} characters), or tap Skip.",
+        t("assign-note-ask", chosen=chosen, max=NOTE_MAX),
         parse_mode=HTML,
-        reply_markup=K.kb([K.b("Skip", _cb("nonote"))]),
+        reply_markup=K.kb([K.b(t("btn-assign-skip-note"), _cb("nonote"))]),
     )
 
 
-async def assign_search(message: Message, state: FSMContext, therapists: TherapistService, library: Library) -> None:
-    found = therapists.search((message.text or "")[:200])
+async def assign_search(
+    message: Message, state: FSMContext, therapists: TherapistService, library: Library, t: Translator
+) -> None:
+    found = therapists.search((message.text or "")[:200], library=library)
     if not found:
-        await message.answer("Nothing matched those words. Try others, or /assign to browse.")
+        await message.answer(t("assign-no-match"), parse_mode=HTML)
         return
     await state.update_data(shown=[p.id for p in found])
-    await message.answer(
-        "Tap a prompt to read it first:",
-        reply_markup=_prompt_buttons([(i, f"{p.title} · {library.band(p.band).name}") for i, p in enumerate(found)]),
-    )
+    titles = [(i, t("btn-assign-found", title=p.title, band=t(f"band-{p.band}"))) for i, p in enumerate(found)]
+    await message.answer(t("assign-tap-prompt"), parse_mode=HTML, reply_markup=_prompt_buttons(titles))
 
 
-async def assign_own(message: Message, state: FSMContext, clock: Clock) -> None:
+async def assign_own(message: Message, state: FSMContext, clock: Clock, t: Translator) -> None:
     text = (message.text or "").strip()
     if len(text) > CUSTOM_MAX:
-        await message.answer(f"That's {len(text)} characters; please keep it to {CUSTOM_MAX}.")
+        await message.answer(t("assign-too-long", n=len(text), max=CUSTOM_MAX), parse_mode=HTML)
         return
     if len(text) < 10:
-        await message.answer("Could you write a little more, so the family knows what to try?")
+        await message.answer(t("assign-too-short"), parse_mode=HTML)
         return
+    # The therapist's own words go to every family exactly as written, whatever the family's language.
     await state.update_data(custom=text, prompt_id=None)
-    await _ask_note(message, state, clock, "✍️ your own prompt")
+    await _ask_note(message, state, clock, t, t("assign-chosen-own"))
 
 
-async def assign_note(message: Message, state: FSMContext) -> None:
+async def assign_note(message: Message, state: FSMContext, t: Translator) -> None:
     note = (message.text or "").strip()
     if len(note) > NOTE_MAX:
-        await message.answer(f"Please keep the note to {NOTE_MAX} characters.")
+        await message.answer(t("assign-note-too-long", max=NOTE_MAX), parse_mode=HTML)
         return
     await state.update_data(note=note or None)
     await state.set_state(AssignFlow.when)
-    await message.answer("When should it go out?", reply_markup=WHEN_KB)
+    await message.answer(t("assign-when"), parse_mode=HTML, reply_markup=when_kb(t))
 
 
 async def _finish_assign(
-    msg: Message, state: FSMContext, t: TherapistView, therapists: TherapistService, when: When
+    msg: Message, state: FSMContext, tv: TherapistView, therapists: TherapistService, when: When, t: Translator
 ) -> None:
     data = await state.get_data()
     await state.clear()
@@ -188,7 +210,7 @@ async def _finish_assign(
     link_ids = None if targets == "all" else [i for i in (targets or []) if isinstance(i, int)]
     try:
         families = await therapists.assign(
-            t.telegram_id,
+            tv.telegram_id,
             link_ids,
             prompt_id=data.get("prompt_id"),
             custom_text=data.get("custom"),
@@ -196,25 +218,12 @@ async def _finish_assign(
             when=when,
         )
     except ValueError:
-        await msg.answer("Something in that prompt didn't fit. Please start again with /assign.")
+        await msg.answer(t("assign-did-not-fit"), parse_mode=HTML)
         return
     if not families:
-        await msg.answer("That family is no longer linked with you, so nothing was sent.")
+        await msg.answer(t("assign-not-linked"), parse_mode=HTML)
         return
-    plural = "family" if len(families) == 1 else "families"
-    timing = {
-        When.now: "It goes out within a minute.",
-        When.this_week: "It arrives at each family's next prompt time this week, in place of the usual one.",
-        When.next_week: "It arrives at each family's first prompt time next week, in place of the usual one.",
-    }[when]
-    await msg.answer(f"✅ Assigned to {len(families)} {plural}. {timing} See or cancel it in /pending.")
-
-
-async def not_approved(event: Message | CallbackQuery) -> None:
-    if isinstance(event, CallbackQuery):
-        await event.answer("That's for approved therapists only.", show_alert=True)
-    else:
-        await event.answer(NOT_APPROVED)
+    await msg.answer(t("assign-done", n=len(families), timing=t(TIMING[when])), parse_mode=HTML)
 
 
 def setup() -> Router:

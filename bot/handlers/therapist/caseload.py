@@ -12,103 +12,102 @@ from bot import keyboards as K
 from bot.callbacks import ClientCb, PendingCb
 from bot.clock import Clock
 from bot.content import Library
-from bot.handlers.therapist.common import HTML, NOT_APPROVED, ApprovedTherapist
-from bot.handlers.util import cb_message, when_local
-from bot.render import fit, h, outcome_label, skill_label
-from bot.render_therapist import ages_text, when_short
+from bot.handlers.therapist.common import HTML, ApprovedTherapist, not_approved
+from bot.handlers.util import cb_message
+from bot.i18n import Translator
+from bot.render import h
+from bot.render_report import report_csv
+from bot.render_therapist import client_text, clients_text, family_name, pending_lines, prompt_title
 from bot.services.therapists import TherapistService, TherapistView
 
 
 async def clients_cmd(
-    message: Message, therapist: TherapistView, therapists: TherapistService, library: Library
+    message: Message, therapist: TherapistView, therapists: TherapistService, library: Library, t: Translator
 ) -> None:
     rows = await therapists.caseload(therapist.id)
     if not rows:
-        await message.answer("No linked families yet. Create an invite with /invite.")
+        await message.answer(t("therapist-no-families"), parse_mode=HTML)
         return
-    lines = ["👥 <b>Your families</b> — last 4 weeks", ""]
-    for c in rows:
-        last = when_local(c.last_activity, therapist.timezone) if c.last_activity else "no activity yet"
-        lines += [
-            f"• <b>{h(c.label)}</b> — {h(ages_text(c, library))}",
-            f"   sent {c.sent}, tried {c.tried}, skipped {c.skipped} · last: {last}",
-            f"   this week from you: {h(c.this_week) if c.this_week else 'nothing yet (/assign)'}",
-        ]
-    buttons = [[K.b(c.label[:40], ClientCb(link_id=c.link_id).pack())] for c in rows]
-    await message.answer(fit("\n".join(lines)), parse_mode=HTML, reply_markup=K.kb(*buttons))
+    text = clients_text(rows, therapist.timezone, library, t)
+    buttons = [[K.b(family_name(t, c.label, c.link_id)[:40], ClientCb(link_id=c.link_id).pack())] for c in rows]
+    await message.answer(text, parse_mode=HTML, reply_markup=K.kb(*buttons))
 
 
 async def client_button(
-    query: CallbackQuery, callback_data: ClientCb, therapist: TherapistView, therapists: TherapistService
+    query: CallbackQuery,
+    callback_data: ClientCb,
+    therapist: TherapistView,
+    therapists: TherapistService,
+    library: Library,
+    t: Translator,
 ) -> None:
     msg = cb_message(query)
     detail = await therapists.client(therapist.id, callback_data.link_id)
     if msg is None or detail is None:
-        await query.answer("That family isn't in your caseload.", show_alert=True)
+        await query.answer(t("toast-caseload-not-yours"), show_alert=True)
         return
     await query.answer()
-    s = detail.summary
-    lines = [f"👪 <b>{h(s.label)}</b> — sent {s.sent}, tried {s.tried}, skipped {s.skipped}", ""]
-    for item in detail.items:
-        when = when_local(item.sent_at, therapist.timezone).split(" at ")[0]
-        mark = "🧑‍⚕️ " if item.from_therapist else ""
-        skill = f" ({skill_label(item.skill)})" if item.skill else ""
-        result = outcome_label(item.outcome, item.rating, "no answer")
-        lines.append(f"• {when} — {mark}{h(item.title)}{skill} — {result}")
-        if item.note:
-            lines.append(f"   📝 <i>{h(item.note)}</i>")
-    if not detail.items:
-        lines.append("Nothing sent since they linked.")
-    if not detail.notes_shared:
-        lines += ["", "<i>This family keeps its notes private.</i>"]
-    await msg.answer(fit("\n".join(lines)), parse_mode=HTML)
+    await msg.answer(client_text(detail, therapist.timezone, library, t), parse_mode=HTML)
 
 
-async def report_cmd(message: Message, therapist: TherapistView, therapists: TherapistService, clock: Clock) -> None:
-    data = await therapists.report_csv(therapist.id)
-    name = f"caseload-{clock.now().astimezone(ZoneInfo(therapist.timezone)).date().isoformat()}.csv"
+async def report_cmd(
+    message: Message,
+    therapist: TherapistView,
+    therapists: TherapistService,
+    clock: Clock,
+    library: Library,
+    t: Translator,
+) -> None:
+    """The CSV in the therapist's language, with their own library's titles and their own timezone."""
+    rows = await therapists.report(therapist.id)
+    data = report_csv(rows, therapist.timezone, library, t)
+    today = clock.now().astimezone(ZoneInfo(therapist.timezone)).date().isoformat()
     await message.answer_document(
-        BufferedInputFile(data, filename=name), caption=f"Your caseload's outcomes (times in {therapist.timezone})."
+        BufferedInputFile(data, filename=t("report-filename", date=today)),
+        caption=t("report-caption", zone=h(therapist.timezone)),
+        parse_mode=HTML,
     )
 
 
-async def _pending_screen(msg: Message, therapist: TherapistView, therapists: TherapistService, edit: bool) -> None:
+async def _pending_screen(
+    msg: Message, therapist: TherapistView, therapists: TherapistService, library: Library, t: Translator, edit: bool
+) -> None:
     items = await therapists.pending(therapist.id)
     if not items:
-        text, markup = "Nothing waiting to go out. Push a prompt with /assign.", None
+        text, markup = t("pending-none"), None
     else:
-        lines = ["⏳ <b>Waiting to go out</b>", ""]
-        lines += [f"• {h(p.label)} — {h(p.title)} — {when_short(p.deliver_at, therapist.timezone)}" for p in items]
-        text = fit("\n".join(lines))
-        markup = K.kb(
-            *[[K.b(f"✖ Cancel: {p.label[:20]} · {p.title[:20]}", PendingCb(assignment_id=p.id).pack())] for p in items]
-        )
+        text = pending_lines(items, therapist.timezone, library, t)
+        rows = []
+        for p in items:
+            label, title = family_name(t, p.label, p.link_id)[:20], prompt_title(p.ref, library, t)[:20]
+            rows.append([K.b(t("btn-pending-cancel", label=label, title=title), PendingCb(assignment_id=p.id).pack())])
+        markup = K.kb(*rows)
     if edit:
         await msg.edit_text(text, parse_mode=HTML, reply_markup=markup)
     else:
         await msg.answer(text, parse_mode=HTML, reply_markup=markup)
 
 
-async def pending_cmd(message: Message, therapist: TherapistView, therapists: TherapistService) -> None:
-    await _pending_screen(message, therapist, therapists, edit=False)
+async def pending_cmd(
+    message: Message, therapist: TherapistView, therapists: TherapistService, library: Library, t: Translator
+) -> None:
+    await _pending_screen(message, therapist, therapists, library, t, edit=False)
 
 
 async def pending_cancel(
-    query: CallbackQuery, callback_data: PendingCb, therapist: TherapistView, therapists: TherapistService
+    query: CallbackQuery,
+    callback_data: PendingCb,
+    therapist: TherapistView,
+    therapists: TherapistService,
+    library: Library,
+    t: Translator,
 ) -> None:
     msg = cb_message(query)
     if msg is None or not await therapists.cancel_pending(therapist.id, callback_data.assignment_id):
-        await query.answer("That prompt isn't waiting any more.", show_alert=True)
+        await query.answer(t("toast-pending-gone"), show_alert=True)
         return
-    await query.answer("Cancelled.")
-    await _pending_screen(msg, therapist, therapists, edit=True)
-
-
-async def not_approved(event: Message | CallbackQuery) -> None:
-    if isinstance(event, CallbackQuery):
-        await event.answer("That's for approved therapists only.", show_alert=True)
-    else:
-        await event.answer(NOT_APPROVED)
+    await query.answer(t("toast-pending-cancelled"))
+    await _pending_screen(msg, therapist, therapists, library, t, edit=True)
 
 
 def setup() -> Router:

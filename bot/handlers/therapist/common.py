@@ -1,50 +1,28 @@
-"""What the therapist handlers share: command lists, notifications, and the access filters."""
+"""What the therapist handlers share: command lists, notifications, refusals, and the access filters."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
-from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.services.therapists import InviteProblem, TherapistService
+from bot.i18n import Locales, Translator
+from bot.i18n.commands import set_chat_menu
+from bot.render_therapist import family_left_text
+from bot.services.therapists import InviteProblem, Leaving, TherapistService
 
 log = logging.getLogger(__name__)
 HTML = ParseMode.HTML
 
-PARENT_COMMANDS = [
-    ("prompt", "An idea to try now"),
-    ("history", "What you've tried so far"),
-    ("help_now", "Help with a hard moment"),
-    ("settings", "Time, days, timezone, children, reminders"),
-    ("mytherapist", "Your therapist links"),
-    ("help", "What I can do"),
-]
-THERAPIST_COMMANDS = [
-    ("clients", "Your linked families"),
-    ("assign", "Push a prompt for the week"),
-    ("pending", "Prompts waiting to go out"),
-    ("invite", "Invite a client family"),
-    ("report", "CSV of your caseload's outcomes"),
-]
-ADMIN_COMMANDS = [("therapists", "Therapist requests and approvals")]
-THERAPIST_MENU = (
-    "/invite — a link for a client family\n/clients — your caseload\n/assign — a prompt for the week\n"
-    "/pending — prompts waiting to go out\n/report — a CSV of outcomes"
-)
-NOT_APPROVED = "That command is for therapists approved on this bot. Ask to join with /therapist."
 
-INVITE_PROBLEMS = {
-    InviteProblem.unknown: "I don't recognise that invite link. Please ask your therapist for a new one.",
-    InviteProblem.expired: "That invite link has expired (links last 7 days). Please ask your therapist for a new one.",
-    InviteProblem.used: "That invite link has already been used. Each link works once — ask for a new one if needed.",
-    InviteProblem.therapist_inactive: "That therapist can't link families on this bot right now.",
-    InviteProblem.own_family_already: "You're already linked with this therapist.",
-}
+def invite_problem(t: Translator, problem: InviteProblem) -> str:
+    return t(f"toast-invite-{problem.value}")
 
 
 class ApprovedTherapist(Filter):
@@ -61,29 +39,12 @@ class Admin(Filter):
         return event.from_user is not None and event.from_user.id in therapists.admin_ids
 
 
-def _commands(*groups: list[tuple[str, str]]) -> list[BotCommand]:
-    seen: dict[str, str] = {}
-    for group in groups:
-        for cmd, desc in group:
-            seen.setdefault(cmd, desc)
-    return [BotCommand(command=c, description=d) for c, d in seen.items()]
-
-
-async def sync_commands(bot: Bot, chat_id: int, *, therapist: bool, admin: bool) -> None:
-    """Per-chat command lists: only approved therapists (and admins) see their commands."""
-    scope = BotCommandScopeChat(chat_id=chat_id)
-    try:
-        if not therapist and not admin:
-            await bot.delete_my_commands(scope=scope)
-            return
-        groups = [PARENT_COMMANDS]
-        if therapist:
-            groups.append(THERAPIST_COMMANDS)
-        if admin:
-            groups.append(ADMIN_COMMANDS)
-        await bot.set_my_commands(_commands(*groups), scope=scope)
-    except TelegramAPIError as exc:  # an admin who never opened the chat can't get per-chat commands yet
-        log.info("could not set commands for a chat: %s", type(exc).__name__)
+async def sync_commands(
+    bot: Bot, chat_id: int, *, therapist: bool, admin: bool, t: Translator, personal: bool = False
+) -> None:
+    """Per-chat command lists: only approved therapists (and admins) see their commands, in the language of
+    the person whose chat it is (``t``), not the caller's."""
+    await set_chat_menu(bot, chat_id, t, therapist=therapist, admin=admin, personal=personal)
 
 
 async def notify(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -93,5 +54,14 @@ async def notify(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup
         log.info("notification not delivered: %s", type(exc).__name__)
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+async def tell_family_left(bot: Bot, locales: Locales, leaving: Iterable[Leaving]) -> None:
+    """After a family erased its data: each therapist who followed it is told, in their own language."""
+    for x in leaving:
+        await notify(bot, x.chat, family_left_text(x.label, x.link_id, locales.for_person(x.language, None)))
+
+
+async def not_approved(event: Message | CallbackQuery, t: Translator) -> None:
+    if isinstance(event, CallbackQuery):
+        await event.answer(t("toast-therapist-only"), show_alert=True)
+    else:
+        await event.answer(t("therapist-not-approved"), parse_mode=HTML)

@@ -3,28 +3,49 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.content import Prompt
+from bot.content import Library, Prompt
 from bot.db.models import Assignment, Family, Therapist
 from bot.domain.schedule import days_for, localize, next_slot
 from bot.domain.status import AssignmentStatus, TherapistStatus
-from bot.services.therapy.base import CUSTOM_MAX, NOTE_MAX, PendingItem, TherapyBase, When, clean_text, label_of
+from bot.services.therapy.base import (
+    CUSTOM_MAX,
+    NOTE_MAX,
+    PendingItem,
+    PromptRef,
+    TherapyBase,
+    When,
+    clean_text,
+    label_of,
+)
+
+# Words of any language (letters, with accents), and the apostrophe of "don't".
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, so "nino" finds "niño" and "rabia" finds "Rabia"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class AssignMixin(TherapyBase):
-    def search(self, words: str, limit: int = 8) -> list[Prompt]:
-        terms = [t for t in re.findall(r"[a-z']+", words.lower()) if len(t) > 2]
+    def search(self, words: str, limit: int = 8, library: Library | None = None) -> list[Prompt]:
+        """Prompts matching the words, searched in the therapist's own language's library (same ids)."""
+        terms = [t for t in WORD.findall(folded(words)) if len(t) > 2]
         if not terms:
             return []
         scored = []
-        for p in self._library.prompts.values():
-            hay = f"{p.title} {p.do} {p.say} {' '.join(p.tags)} {p.skill.value}".lower()
-            score = sum(hay.count(t) + (3 if t in p.title.lower() else 0) for t in terms)
+        for p in (library or self._library).prompts.values():
+            hay = folded(f"{p.title} {p.do} {p.say} {' '.join(p.tags)} {p.skill.value}")
+            title = folded(p.title)
+            score = sum(hay.count(t) + (3 if t in title else 0) for t in terms)
             if score:
                 scored.append((-score, p.id, p))
         return [p for _, _, p in sorted(scored)[:limit]]
@@ -83,12 +104,13 @@ class AssignMixin(TherapyBase):
                 families.append(fam.id)
             return families
 
-    def assignment_title(self, a: Assignment) -> str:
+    @staticmethod
+    def prompt_ref(a: Assignment) -> PromptRef:
+        """A library prompt by id, or the first line of the therapist's own words (shown as written)."""
         if a.custom_text:
             first = a.custom_text.strip().splitlines()[0]
-            return first[:57] + "…" if len(first) > 58 else first
-        p = self._library.prompts.get(a.prompt_id or "")
-        return p.title if p else "A prompt"
+            return PromptRef(own_title=first[:57] + "…" if len(first) > 58 else first)
+        return PromptRef(prompt_id=a.prompt_id)
 
     async def pending(self, therapist_id: int) -> list[PendingItem]:
         """This therapist's assignments not yet delivered, to families still linked."""
@@ -102,7 +124,7 @@ class AssignMixin(TherapyBase):
                 )
             ).all()
         return [
-            PendingItem(a.id, label_of(links[a.family_id]), self.assignment_title(a), a.deliver_at)
+            PendingItem(a.id, links[a.family_id].id, label_of(links[a.family_id]), self.prompt_ref(a), a.deliver_at)
             for a in rows
             if a.family_id in links
         ]

@@ -47,6 +47,7 @@ class TherapistView:
     display_name: str
     timezone: str
     status: TherapistStatus
+    language: str | None = None  # their own stored choice; None until they say (then their Telegram's)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class LinkView:
     therapist_name: str
     therapist_telegram_id: int
     family_id: int
-    label: str
+    label: str | None  # the therapist's own label; None shows as "Family 3" in the reader's language
     accepted_at: datetime
     share_notes: bool = False
     notes_shared_since: datetime | None = None
@@ -77,11 +78,31 @@ class LinkView:
 
 @dataclass(frozen=True)
 class Ended:
-    """A link that ended: who to tell on each side, and how many pending prompts were cancelled."""
+    """A link that ended: who to tell on each side (each caregiver's stored language with their chat), and how
+    many pending prompts were cancelled."""
 
     link: LinkView
     caregivers: tuple[int, ...]
     cancelled: int
+    languages: dict[int, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PromptRef:
+    """Which prompt, without words: a library id (titled in the reader's language) or the first line of a
+    therapist's own text (shown as written). ``other`` marks another therapist's own words, never shown."""
+
+    prompt_id: str | None = None
+    own_title: str | None = None
+    other: bool = False
+
+
+@dataclass(frozen=True)
+class WeekPrompt:
+    """A therapist's prompt for one family this week, and whether it has gone out."""
+
+    ref: PromptRef
+    delivered: bool
 
 
 @dataclass(frozen=True)
@@ -93,19 +114,19 @@ class ChildBrief:
 @dataclass(frozen=True)
 class ClientSummary:
     link_id: int
-    label: str
+    label: str | None
     sent: int
     tried: int
     skipped: int
     last_activity: datetime | None
     children: tuple[ChildBrief, ...] = ()
-    this_week: str | None = None
+    this_week: WeekPrompt | None = None
 
 
 @dataclass(frozen=True)
 class ClientItem:
     sent_at: datetime | None
-    title: str
+    ref: PromptRef
     from_therapist: bool
     outcome: str | None
     rating: int | None
@@ -127,22 +148,61 @@ class Digest:
     timezone: str
     week_to: date
     families: list[ClientSummary] = field(default_factory=list)
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class QuietFamily:
+    """A linked family with no answer for two weeks: the therapist to tell, in their language."""
+
+    chat: int
+    link_id: int
+    label: str | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Leaving:
+    """A therapist to tell that a family erased its data, in their language."""
+
+    chat: int
+    link_id: int
+    label: str | None
+    language: str | None
 
 
 @dataclass(frozen=True)
 class PendingItem:
     id: int
-    label: str
-    title: str
+    link_id: int
+    label: str | None
+    ref: PromptRef
     deliver_at: datetime
 
 
+@dataclass(frozen=True)
+class ReportRow:
+    """One prompt sent to a family, for the CSV: data only; the words come from the reader's locale."""
+
+    link_id: int
+    label: str | None
+    sent_at: datetime | None
+    band: str | None
+    skill: str | None
+    ref: PromptRef
+    mine: bool
+    outcome: str | None
+    rating: int | None
+    note: str | None
+
+
 def view_of(t: Therapist) -> TherapistView:
-    return TherapistView(t.id, t.telegram_id, t.display_name, t.timezone, TherapistStatus(t.status))
+    return TherapistView(t.id, t.telegram_id, t.display_name, t.timezone, TherapistStatus(t.status), t.language_code)
 
 
-def label_of(link: TherapistLink) -> str:
-    return link.label or f"Family {link.id}"
+def label_of(link: TherapistLink) -> str | None:
+    """The therapist's label for the family, if they gave one (the fallback is worded by the reader's locale)."""
+    return link.label or None
 
 
 def link_view(link: TherapistLink, t: Therapist) -> LinkView:
@@ -210,7 +270,7 @@ class TherapyBase:
             ).all()
         )
 
-    async def links(self, therapist_id: int) -> list[tuple[int, str]]:
+    async def links(self, therapist_id: int) -> list[tuple[int, str | None]]:
         async with self._sessions() as s:
             return [(link.id, label_of(link)) for link in await self._links(s, therapist_id)]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -26,11 +24,13 @@ from bot.services.therapy.base import (
     ClientItem,
     ClientSummary,
     Digest,
+    PromptRef,
+    QuietFamily,
+    ReportRow,
+    WeekPrompt,
     label_of,
     note_visible,
 )
-
-RATING_WORDS = {3: "went well", 2: "so-so", 1: "hard"}
 
 
 class CaseloadMixin(AssignMixin):
@@ -45,7 +45,7 @@ class CaseloadMixin(AssignMixin):
             for c in kids
         )
 
-    async def _this_week(self, s: AsyncSession, link: TherapistLink, tz: str) -> str | None:
+    async def _this_week(self, s: AsyncSession, link: TherapistLink, tz: str) -> WeekPrompt | None:
         """The therapist's own prompt for the family this week, with where it stands."""
         monday = week_start(self._clock.now().astimezone(ZoneInfo(tz)).date())
         a = await s.scalar(
@@ -61,8 +61,7 @@ class CaseloadMixin(AssignMixin):
         )
         if a is None:
             return None
-        state = "sent" if a.status == AssignmentStatus.delivered else "waiting"
-        return f"{self.assignment_title(a)} ({state})"
+        return WeekPrompt(self.prompt_ref(a), a.status == AssignmentStatus.delivered)
 
     async def caseload(self, therapist_id: int, weeks: int = 4) -> list[ClientSummary]:
         since = self._clock.now() - timedelta(weeks=weeks)
@@ -81,18 +80,15 @@ class CaseloadMixin(AssignMixin):
                 )
             return out
 
-    async def _title(self, s: AsyncSession, d: Delivery, therapist_id: int) -> tuple[str, bool]:
-        """The title, and whether this therapist sent it. Another therapist's own words stay theirs."""
+    async def _ref(self, s: AsyncSession, d: Delivery, therapist_id: int) -> tuple[PromptRef, bool]:
+        """Which prompt, and whether this therapist sent it. Another therapist's own words stay theirs."""
         mine = False
         if d.assignment_id is not None:
             a = await s.get(Assignment, d.assignment_id)
             mine = a is not None and a.therapist_id == therapist_id
             if a is not None and a.custom_text:
-                if not mine:
-                    return "A prompt from another therapist", False
-                return self.assignment_title(a), True
-        p = self._library.prompts.get(d.prompt_id or "")
-        return (p.title if p else "A prompt"), mine
+                return (self.prompt_ref(a), True) if mine else (PromptRef(other=True), False)
+        return PromptRef(prompt_id=d.prompt_id), mine
 
     async def _link(self, s: AsyncSession, therapist_id: int, link_id: int) -> TherapistLink | None:
         link = await s.get(TherapistLink, link_id)
@@ -106,11 +102,11 @@ class CaseloadMixin(AssignMixin):
             rows = await self._rows(s, link)
             items = []
             for d, r in rows[:30]:
-                title, mine = await self._title(s, d, therapist_id)
+                ref, mine = await self._ref(s, d, therapist_id)
                 items.append(
                     ClientItem(
                         sent_at=d.sent_at,
-                        title=title,
+                        ref=ref,
                         from_therapist=mine,
                         outcome=r.outcome if r else None,
                         rating=r.rating if r else None,
@@ -121,44 +117,41 @@ class CaseloadMixin(AssignMixin):
                 )
             return ClientDetail(self._summary(link, rows), items, link.share_notes)
 
-    async def report_csv(self, therapist_id: int) -> bytes:
-        """The caseload's outcomes, in the therapist's own timezone, with words rather than codes."""
+    async def report(self, therapist_id: int) -> list[ReportRow]:
+        """The caseload's outcomes, as data: bot.render_report words it in the therapist's language and zone."""
         async with self._sessions() as s:
             t = await s.get(Therapist, therapist_id)
             assert t is not None
             tz = ZoneInfo(t.timezone)
-            buf = io.StringIO()
-            w = csv.writer(buf)
-            w.writerow(
-                ["family", f"sent_at ({t.timezone})", "child_band", "skill", "prompt", "from_you"]
-                + ["outcome", "how_it_went", "note"]
-            )
+            rows = []
             for link in await self._links(s, therapist_id):
                 for d, r in await self._rows(s, link):
-                    title, mine = await self._title(s, d, therapist_id)
-                    w.writerow(
-                        [
-                            _csv_safe(label_of(link)),
-                            d.sent_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if d.sent_at else "",
-                            await self._band_name(s, d, tz),
-                            d.skill or "",
-                            _csv_safe(title),
-                            "yes" if mine else "no",
-                            r.outcome if r else "no answer",
-                            RATING_WORDS.get(r.rating or 0, "") if r else "",
-                            _csv_safe(note_visible(link, r)),
-                        ]
+                    ref, mine = await self._ref(s, d, therapist_id)
+                    rows.append(
+                        ReportRow(
+                            link_id=link.id,
+                            label=label_of(link),
+                            sent_at=d.sent_at,
+                            band=await self._band_at(s, d, tz),
+                            skill=d.skill,
+                            ref=ref,
+                            mine=mine,
+                            outcome=r.outcome if r else None,
+                            rating=r.rating if r else None,
+                            note=note_visible(link, r),
+                        )
                     )
-        return buf.getvalue().encode("utf-8")
+        return rows
 
-    async def _band_name(self, s: AsyncSession, d: Delivery, tz: ZoneInfo) -> str:
-        """The child's age band when the prompt went out; for a therapist's own words, from the child."""
+    async def _band_at(self, s: AsyncSession, d: Delivery, tz: ZoneInfo) -> str | None:
+        """The child's age band when the prompt went out. From the child when known: a therapist may assign a
+        prompt written for another band, so the delivery's own band is the prompt's, not the child's."""
         band = d.band
-        if band is None and d.child_id is not None and d.sent_at is not None:
+        if d.child_id is not None and d.sent_at is not None:
             child = await s.get(Child, d.child_id)
             on = d.sent_at.astimezone(tz).date()
-            band = band_for(child.birth_year, child.birth_month, on, self._library.bands) if child else None
-        return self._library.band(band).name if band in self._library.by_band else ""
+            band = band_for(child.birth_year, child.birth_month, on, self._library.bands) if child else band
+        return band if band in self._library.by_band else None
 
     async def due_digests(self, render: Callable[[Digest], str] | None = None) -> list[Digest]:
         """Digests due now. With ``render``, each is queued in the outbox in the transaction that moves its date
@@ -182,20 +175,20 @@ class CaseloadMixin(AssignMixin):
                     self._summary(link, await self._rows(s, link, now - timedelta(days=7)))
                     for link in await self._links(s, t.id)
                 ]
-                out.append(Digest(t.telegram_id, t.timezone, now.astimezone(tz).date(), week))
+                out.append(Digest(t.telegram_id, t.timezone, now.astimezone(tz).date(), week, t.language_code))
                 if render is not None:
                     s.add(_notice("digest", t.telegram_id, render(out[-1]), now))
         return out
 
-    async def quiet_alerts(self, render: Callable[[str], str] | None = None) -> list[tuple[int, str]]:
-        """Linked families with no answer for 14 days: (therapist chat, family label), once per quiet spell.
+    async def quiet_alerts(self, render: Callable[[QuietFamily], str] | None = None) -> list[QuietFamily]:
+        """Linked families with no answer for 14 days, once per quiet spell, each with the therapist to tell.
         With ``render``, each alert is queued in the outbox in the same transaction, like a digest."""
         now = self._clock.now()
-        out: list[tuple[int, str]] = []
+        out: list[QuietFamily] = []
         async with self._sessions() as s, s.begin():
             rows = (
                 await s.execute(
-                    select(TherapistLink, Therapist.telegram_id)
+                    select(TherapistLink, Therapist.telegram_id, Therapist.language_code)
                     .join(Therapist, Therapist.id == TherapistLink.therapist_id)
                     .where(TherapistLink.status == LinkStatus.active, Therapist.status == TherapistStatus.approved)
                 )
@@ -206,12 +199,12 @@ class CaseloadMixin(AssignMixin):
                     await s.execute(
                         select(Delivery.family_id, func.max(Response.updated_at))
                         .join(Response, Response.delivery_id == Delivery.id)
-                        .where(Delivery.family_id.in_({link.family_id for link, _ in rows}))
+                        .where(Delivery.family_id.in_({link.family_id for link, _, _ in rows}))
                         .group_by(Delivery.family_id)
                     )
                 ).all()
             )
-            for link, chat in rows:
+            for link, chat, language in rows:
                 last_answer = last_answers.get(link.family_id)
                 since = max(link.accepted_at, last_answer) if last_answer else link.accepted_at
                 if now - since < QUIET_AFTER:
@@ -219,18 +212,11 @@ class CaseloadMixin(AssignMixin):
                 if link.quiet_alert_at is not None and link.quiet_alert_at >= since:
                     continue  # already told about this quiet spell
                 link.quiet_alert_at = now
-                out.append((chat, label_of(link)))
+                out.append(QuietFamily(chat, link.id, label_of(link), language))
                 if render is not None:
-                    s.add(_notice("alert", chat, render(out[-1][1]), now))
+                    s.add(_notice("alert", chat, render(out[-1]), now))
         return out
 
 
 def _notice(kind: str, chat_id: int, text: str, now: datetime) -> Outbox:
     return Outbox(kind=kind, chat_id=chat_id, text=text, next_attempt_at=now, created_at=now)
-
-
-def _csv_safe(text: str | None) -> str:
-    """Stop spreadsheet apps from running a cell that starts like a formula."""
-    if not text:
-        return ""
-    return "'" + text if text[0] in "=+-@\t\r" else text
