@@ -171,3 +171,46 @@ def test_hashing_is_stable_across_processes() -> None:
         "c cry",
         "c ry ",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i would never hurt my baby zorblax",  # a crisis rule's words, a tight negation before them
+        "i don't want to die zorblax",  # a strong signal, negated
+        "i would never shake my baby zorblax",
+        "not suicidal zorblax",
+    ],
+)
+def test_a_negated_crisis_statement_stops_the_model(english: Screener, text: str) -> None:
+    """The rules heard the crisis words and a negation ruling them out: the model may not raise them again."""
+    saved = english.learned
+    try:
+        english.learned = LearnedScreen(TOY)
+        assert not english.screen(text).crisis, english.fired(text)
+        assert any(line.endswith("(negated)") for line in english.fired(text)), english.fired(text)
+        # Without the negation the rules (or the model) raise it; a negation elsewhere does not stop the model.
+        assert english.screen(text.replace("never ", "").replace("not ", "").replace("don't ", "")).crisis
+        assert english.screen("zorblax. it's not fair").crisis
+    finally:
+        english.learned = saved
+
+
+def test_the_situation_head_is_heard_only_when_asked() -> None:
+    model = LearnedScreen(TOY)
+    tokens = [Token(("snorf",))]
+    assert model.guess(tokens).situation == "tantrum"
+    assert model.guess(tokens, situation=False).situation is None
+    # A crisis or distress reading skips it too: the engine would not use it.
+    assert model.guess([Token(("zorblax",)), Token(("snorf",))]).situation is None
+
+
+def test_dev_sets_are_trained_on_but_never_a_fold(tmp_path: Path) -> None:
+    from bot.screen_train import _group, is_dev
+
+    assert [_group(tmp_path / f"{n}.yaml", tmp_path) for n in ("crisis", "crisis_set7", "everyday_set6dev")] == [
+        "set1",
+        "set7",
+        "set6dev",
+    ]
+    assert is_dev("set6dev") and is_dev("set2dev") and not is_dev("set6")

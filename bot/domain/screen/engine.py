@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from bot.domain.screen.normalize import Normalizer, Token, fold_accents
 from bot.domain.screen.patterns import ClassHits, Elem, PatternError, PatternSet, parse_pattern
-from bot.domain.screen.rules import BRIDGE, NEGATION, Hits, Rule, span_list, spans, tight_negated
+from bot.domain.screen.rules import BRIDGE, NEGATION, Hits, Rule, span_list, tight_negated
 
 if TYPE_CHECKING:
     from bot.content import SafetyFile, ScreenCategory, Situation
@@ -374,29 +374,32 @@ class Screener:
         if distress:
             return Screen("distress", distress, False, situations, about_child)
         plain = Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))
-        return plain if self.learned is None else self.learned.overlay(plain, tokens, cut is not tokens)
+        if self.learned is None:
+            return plain
+        negated = NEGATION in present and self._negated(tokens, cut, hits, present)
+        return self.learned.overlay(plain, tokens, cut is not tokens, negated)
+
+    def _negated(self, tokens: list[Token], cut: list[Token], hits: ClassHits, present: set[str]) -> bool:
+        """Whether the message held an explicitly negated crisis statement ("I would never hurt my baby",
+        "not suicidal"): a strong phrase, or a strong or crisis rule's words, that a tight negation cancels.
+        The rules heard it and ruled it out; the learned tier may not raise it again."""
+        reach = self._strong_reach
+        negation = {name: span_list(hits.get(name)) for name in (NEGATION, BRIDGE)}
+        for _owner, start, _end in self._strong_phrases.find(tokens, hits, present):
+            if tight_negated(start, tokens, negation, reach):
+                return True
+        for tier, toks in ((self._strong_tier, tokens), (self._crisis_tier, cut)):
+            tier_hits = hits if toks is tokens else self._without_cut(hits, toks)
+            by_class = dict(negation)
+            for _i, reads, rule in tier.candidates(present):
+                for name in reads - by_class.keys():
+                    by_class[name] = span_list(tier_hits.get(name))
+                if rule.negated(toks, by_class, reach):
+                    return True
+        return False
 
     def fired(self, text: str) -> list[str]:
         """Which crisis and distress rules fire, as "category: rule #n" (for whoever edits the rules)."""
-        tokens = self.normalizer.tokens(text)
-        cut = self._cut_idioms(tokens)
-        out: list[str] = []
-        for cats, phrases, toks in (
-            (self._crisis, self._crisis_phrases, cut),
-            (self._distress, self._distress_phrases, tokens),
-        ):
-            hits = self._class_hits(toks)
-            by_class = spans(hits)
-            phrase_hits = {owner for owner, _s, _e in phrases.find(toks, hits)}
-            for i, cat in enumerate(cats):
-                if i in phrase_hits:
-                    out.append(f"{cat.id}: phrases")
-                out.extend(f"{cat.id}: rule #{n + 1}" for n, rule in enumerate(cat.rules) if rule.test(toks, by_class))
-        hits = self._class_hits(tokens)
-        by_class = spans(hits)
-        for owner, start, _end in self._strong_phrases.find(tokens, hits):
-            if not tight_negated(start, tokens, by_class, self._strong_reach):
-                out.append(f"{self._strong[owner].id}: strong phrase")
-        for cat in self._strong:
-            out.extend(f"{cat.id}: strong rule #{n + 1}" for n, r in enumerate(cat.rules) if r.test(tokens, by_class))
-        return out
+        from bot.domain.screen.fired import fired
+
+        return fired(self, text)

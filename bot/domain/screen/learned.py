@@ -21,6 +21,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +128,23 @@ def _unpack(data: str, code: str) -> array[Any]:
     return out
 
 
+_LEVEL, _COUNT = attrgetter("level"), attrgetter("count")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
+class _Part:
+    """A word's (or bigram's) share of a message's scores: its features' summed rows, level head first; the
+    situation head's share is summed only when a message needs that head."""
+
+    __slots__ = ("count", "level", "rows", "situation")
+
+    def __init__(self, level: Sequence[int], rows: tuple[int, ...], count: int) -> None:
+        self.level = level
+        self.rows = rows  # indexes of the stored buckets its features hit
+        self.count = count  # its feature count
+        self.situation: Sequence[int] | None = None
+
+
 class LearnedScreen:
     """A trained model: sorted bucket ids, a row of weights per bucket (level classes, then situation classes)."""
 
@@ -142,139 +160,172 @@ class LearnedScreen:
         self.width = len(self.intercepts)
         self.buckets = _unpack(raw["buckets"], "I")
         # int16 weights, one scale per class: sums stay integers (exact) and are scaled once per message.
-        self._weights = _unpack(raw["weights"], "h")
+        weights = _unpack(raw["weights"], "h")
         self.scales: tuple[float, ...] = tuple(raw["level"]["scale"]) + tuple(raw["situation"]["scale"])
-        if len(self._weights) != len(self.buckets) * self.width or len(self.scales) != self.width:
+        if len(weights) != len(self.buckets) * self.width or len(self.scales) != self.width:
             raise ValueError("model weights do not match its buckets")
+        # The two heads' weights apart: most messages need only the level head.
+        k = self._k = len(self.level_classes)
+        self._level_w, self._situation_w = array("h"), array("h")
+        for at in range(0, len(weights), self.width):
+            self._level_w += weights[at : at + k]
+            self._situation_w += weights[at + k : at + self.width]
+        del weights
+        self._level_b, self._level_k = self.intercepts[:k], self.scales[:k]
         th = raw["thresholds"]
         self.crisis_threshold: float = th["crisis"]
         self.distress_threshold: float = th["distress"]
         self.situation_threshold: float = th["situation"]
-        self._zero = array("i", [0] * self.width)
+        self._zero_level = (0,) * k
+        self._zero_situation = (0,) * (self.width - k)
         self._crisis_idx = [i for i, c in enumerate(self.level_classes) if c not in (NONE, DISTRESS)]
         self._distress_idx = self.level_classes.index(DISTRESS)
         self._situation_idx = [i for i, c in enumerate(self.situation_classes) if c != NONE]
         # Whether a cut idiom ("killing it") keeps the model from raising a crisis (chosen by the trainer).
         self.idioms_stop_crisis: bool = bool(raw.get("idioms_stop_crisis", False))
-        # Remembered: a word's part (its features' summed rows) and feature count; a bigram's row.
-        self._words: dict[Token, tuple[array[int], int]] = {}
-        self._bigrams: dict[str, array[int]] = {}
+        # Remembered parts: a word's by its token, a bigram's by its two dictionary forms (no key to build).
+        self._words: dict[Token, _Part] = {}
+        self._bigrams: dict[str, dict[str, _Part]] = {}
+        self._bigram_count = 0
 
     def row(self, index: int) -> list[float]:
         """The weights of the ``index``-th stored bucket (scaled)."""
-        w = self.width
-        return [v * k for v, k in zip(self._weights[index * w : (index + 1) * w], self.scales, strict=True)]
+        k, rest = self._k, self.width - self._k
+        ints = [*self._level_w[index * k : (index + 1) * k], *self._situation_w[index * rest : (index + 1) * rest]]
+        return [v * scale for v, scale in zip(ints, self.scales, strict=True)]
 
-    def _row(self, feature: str) -> array[int] | None:
+    def _index(self, feature: str) -> int:
         bucket = hashed(feature, self.settings)
         i = bisect_left(self.buckets, bucket)
-        if i < len(self.buckets) and self.buckets[i] == bucket:
-            return self._weights[i * self.width : (i + 1) * self.width]
-        return None
+        return i if i < len(self.buckets) and self.buckets[i] == bucket else -1
 
-    def _word(self, token: Token) -> tuple[array[int], int]:
-        feats = word_features(token, self.settings)
-        rows = [r for r in map(self._row, feats) if r is not None]
-        part = array("i", map(sum, zip(*rows, strict=True))) if rows else self._zero
+    def _part(self, feats: list[str]) -> _Part:
+        rows = tuple(i for i in map(self._index, feats) if i >= 0)
+        k, w = self._k, self._level_w
+        level = tuple(map(sum, zip(*(w[i * k : (i + 1) * k] for i in rows), strict=True))) if rows else None
+        return _Part(level or self._zero_level, rows, len(feats))
+
+    def _situation(self, part: _Part) -> Sequence[int]:
+        if part.situation is None:
+            k, w = self.width - self._k, self._situation_w
+            rows = [w[i * k : (i + 1) * k] for i in part.rows]
+            part.situation = tuple(map(sum, zip(*rows, strict=True))) if rows else self._zero_situation
+        return part.situation
+
+    def _word(self, token: Token) -> _Part:
         if len(self._words) >= _WORD_LIMIT:
             self._words.clear()
-        out = self._words[token] = (part, len(feats))
-        return out
-
-    def _bigram(self, key: str) -> array[int]:
-        row = self._row(key)
-        part = row if row is not None else self._zero
-        if len(self._bigrams) >= _BIGRAM_LIMIT:
-            self._bigrams.clear()
-        self._bigrams[key] = part
+        part = self._words[token] = self._part(word_features(token, self.settings))
         return part
 
-    def _sentences(self, tokens: Sequence[Token]) -> list[tuple[list[array[int]], int]]:
-        """Per sentence: the parts of its words and bigrams, and its feature count."""
-        out: list[tuple[list[array[int]], int]] = []
-        parts: list[array[int]] = []
-        count = 0
-        words, bigrams = self._words, self._bigrams
+    def _bigram(self, prev: str, word: str) -> _Part:
+        if self._bigram_count >= _BIGRAM_LIMIT:
+            self._bigrams.clear()
+            self._bigram_count = 0
+        self._bigram_count += 1
+        part = self._bigrams.setdefault(prev, {})[word] = self._part([f"b {prev} {word}"])
+        return part
+
+    def _sentences(self, tokens: Sequence[Token]) -> list[list[_Part]]:
+        """The parts of each sentence's words and bigrams."""
+        out: list[list[_Part]] = []
+        parts: list[_Part] = []
+        words, bigrams, use_bigrams = self._words, self._bigrams, self.settings.bigrams
         prev: str | None = None
-        for t in _words(tokens):
-            if t is None:
+        for t in tokens:
+            if t.brk:
                 if parts:
-                    out.append((parts, count))
-                parts, count, prev = [], 0, None
+                    out.append(parts)
+                    parts = []
+                prev = None
                 continue
-            got = words.get(t)
-            if got is None:
-                got = self._word(t)
-            parts.append(got[0])
-            count += got[1]
-            word = _canonical(t)
-            if self.settings.bigrams and prev is not None:
-                key = f"b {prev} {word}"
-                part = bigrams.get(key)
-                parts.append(part if part is not None else self._bigram(key))
-                count += 1
+            forms = t.forms
+            if not forms or forms[0] == ",":
+                continue
+            part = words.get(t)
+            parts.append(part if part is not None else self._word(t))
+            word = forms[1] if len(forms) > 1 else forms[0]  # _canonical, inlined
+            if use_bigrams and prev is not None:
+                after = bigrams.get(prev)
+                part = None if after is None else after.get(word)
+                parts.append(part if part is not None else self._bigram(prev, word))
             prev = word
         if parts:
-            out.append((parts, count))
+            out.append(parts)
         return out
 
-    def _score(self, parts: list[array[int]], count: int) -> list[float]:
+    def _scores(
+        self, sums: Iterable[int], count: int, intercepts: Sequence[float], scales: Sequence[float]
+    ) -> list[float]:
         if not count:
-            return list(self.intercepts)
+            return list(intercepts)
         norm = 1.0 / math.sqrt(count)
-        sums = map(sum, zip(*parts, strict=True))
-        return [b + s * k * norm for b, s, k in zip(self.intercepts, sums, self.scales, strict=True)]
+        return [b + s * k * norm for b, s, k in zip(intercepts, sums, scales, strict=True)]
+
+    def _level(self, sentences: list[list[_Part]]) -> tuple[list[float], list[tuple[list[int], int]]]:
+        """The level head's scores for the message, and each sentence's summed level parts and count."""
+        each = [(list(map(sum, zip(*map(_LEVEL, parts), strict=True))), sum(map(_COUNT, parts))) for parts in sentences]
+        total = list(map(sum, zip(*map(_FIRST, each), strict=True))) if each else list(self._zero_level)
+        return self._scores(total, sum(map(_SECOND, each)), self._level_b, self._level_k), each
+
+    def _situation_scores(self, sentences: list[list[_Part]]) -> list[float]:
+        parts = [p for ps in sentences for p in ps]
+        sums = map(sum, zip(*map(self._situation, parts), strict=True)) if parts else self._zero_situation
+        k = self._k
+        return self._scores(sums, sum(map(_COUNT, parts)), self.intercepts[k:], self.scales[k:])
 
     def scores(self, tokens: Sequence[Token]) -> list[float]:
         """The raw linear scores of both heads (level classes, then situation classes)."""
         sentences = self._sentences(tokens)
-        return self._score([p for parts, _n in sentences for p in parts], sum(n for _p, n in sentences))
+        return self._level(sentences)[0] + self._situation_scores(sentences)
 
     def _crisis_p(self, scores: list[float]) -> float:
-        level = _softmax(scores[: len(self.level_classes)])
+        level = _softmax(scores)
         return sum(level[i] for i in self._crisis_idx)
 
     def probabilities(self, tokens: Sequence[Token]) -> tuple[dict[str, float], dict[str, float]]:
         scores = self.scores(tokens)
-        k = len(self.level_classes)
+        k = self._k
         level = dict(zip(self.level_classes, _softmax(scores[:k]), strict=True))
         situation = dict(zip(self.situation_classes, _softmax(scores[k:]), strict=True))
         return level, situation
 
-    def guess(self, tokens: Sequence[Token]) -> Guess:
+    def guess(self, tokens: Sequence[Token], situation: bool = True) -> Guess:
+        """What the model hears in a message; its situation head only when ``situation`` (the engine asks
+        only when the rules found no situation) and the message reads as neither crisis nor distress."""
         sentences = self._sentences(tokens)
-        scores = self._score([p for parts, _n in sentences for p in parts], sum(n for _p, n in sentences))
-        k = len(self.level_classes)
-        level = _softmax(scores[:k])
+        scores, each = self._level(sentences)
+        level = _softmax(scores)
         crisis_p = sum(level[i] for i in self._crisis_idx)
         distress_p = level[self._distress_idx]
-        situ = _softmax(scores[k:])
-        best = max(self._situation_idx, key=situ.__getitem__)
-        situation = self.situation_classes[best]
-        situation_p = situ[best]
-        if crisis_p >= self.crisis_threshold and len(sentences) > 1:
+        if crisis_p >= self.crisis_threshold and len(each) > 1:
             # In a long message, one sentence must read as a crisis on its own: many everyday clauses that
             # each lean a little (a friend lost, a shut door) must not add up to an alarm.
-            one = max(self._crisis_p(self._score(parts, n)) for parts, n in sentences)
+            one = max(self._crisis_p(self._scores(s, n, self._level_b, self._level_k)) for s, n in each)
             crisis_p = min(crisis_p, one)
+        crisis = crisis_p >= self.crisis_threshold
+        best_situation, situation_p = None, 0.0
+        if situation and not crisis and distress_p < self.distress_threshold:
+            situ = _softmax(self._situation_scores(sentences))
+            best = max(self._situation_idx, key=situ.__getitem__)
+            best_situation, situation_p = self.situation_classes[best], situ[best]
         return Guess(
-            crisis=self.level_classes[max(self._crisis_idx, key=level.__getitem__)]
-            if crisis_p >= self.crisis_threshold
-            else None,
+            crisis=self.level_classes[max(self._crisis_idx, key=level.__getitem__)] if crisis else None,
             distress=distress_p >= self.distress_threshold,
-            situation=situation if situation_p >= self.situation_threshold else None,
+            situation=best_situation if situation_p >= self.situation_threshold else None,
             crisis_p=crisis_p,
             distress_p=distress_p,
             situation_p=situation_p,
         )
 
-    def overlay(self, plain: Screen, tokens: Sequence[Token], idiom_cut: bool) -> Screen:
+    def overlay(self, plain: Screen, tokens: Sequence[Token], idiom_cut: bool, negated: bool = False) -> Screen:
         """What the screen says once the model has heard a message the rules found neither crisis nor distress
-        in (``plain``); a situation of the model's only when the rules found none."""
+        in (``plain``); a situation of the model's only when the rules found none. ``negated``: the rules saw
+        a crisis statement a tight negation cancelled ("I would never hurt my baby"), so no crisis."""
         from bot.domain.screen.engine import FEAR_FOR_CHILD, Screen
 
-        guess = self.guess(tokens)
-        if guess.crisis is not None and not (idiom_cut and self.idioms_stop_crisis):
+        guess = self.guess(tokens, situation=not plain.situations)
+        if guess.crisis is not None and not negated and not (idiom_cut and self.idioms_stop_crisis):
             return Screen(
                 "crisis", (guess.crisis,), guess.crisis == FEAR_FOR_CHILD, plain.situations, plain.about_child
             )
