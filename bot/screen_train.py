@@ -2,7 +2,8 @@
 train-screen`. Dev-only: needs scikit-learn (the `dev` extra); the bot itself reads the model in pure Python.
 
 The corpus (tests/data/screen/<locale>/) comes in independently written sets: a file without suffix is set1,
-`_set2`.. are the others, the folder `heldout/` is set5. Thresholds are chosen on out-of-fold probabilities
+`_set2`.. are the others; `_set6dev` (a `dev` suffix) are the rule author's own sentences, always trained on
+and never a fold. Thresholds are chosen on out-of-fold probabilities
 (folds = sets, or k stratified folds for a locale with one set) so that the model alone raises at most the
 allowed share of false alarms on everyday text. `--evaluate` also prints leave-one-set-out figures: train on
 every set but one, measure rules alone and rules + model on the one left out.
