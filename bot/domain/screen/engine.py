@@ -10,6 +10,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Literal
 
+from bot.domain.screen.fired import negated_crisis
 from bot.domain.screen.normalize import Normalizer, Token, fold_accents
 from bot.domain.screen.patterns import ClassHits, Elem, PatternError, PatternSet, parse_pattern
 from bot.domain.screen.rules import BRIDGE, NEGATION, Hits, Rule, span_list, tight_negated
@@ -376,27 +377,8 @@ class Screener:
         plain = Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))
         if self.learned is None:
             return plain
-        negated = NEGATION in present and self._negated(tokens, cut, hits, present)
+        negated = NEGATION in present and negated_crisis(self, tokens, cut, hits, present)
         return self.learned.overlay(plain, tokens, cut is not tokens, negated)
-
-    def _negated(self, tokens: list[Token], cut: list[Token], hits: ClassHits, present: set[str]) -> bool:
-        """Whether the message held an explicitly negated crisis statement ("I would never hurt my baby",
-        "not suicidal"): a strong phrase, or a strong or crisis rule's words, that a tight negation cancels.
-        The rules heard it and ruled it out; the learned tier may not raise it again."""
-        reach = self._strong_reach
-        negation = {name: span_list(hits.get(name)) for name in (NEGATION, BRIDGE)}
-        for _owner, start, _end in self._strong_phrases.find(tokens, hits, present):
-            if tight_negated(start, tokens, negation, reach):
-                return True
-        for tier, toks in ((self._strong_tier, tokens), (self._crisis_tier, cut)):
-            tier_hits = hits if toks is tokens else self._without_cut(hits, toks)
-            by_class = dict(negation)
-            for _i, reads, rule in tier.candidates(present):
-                for name in reads - by_class.keys():
-                    by_class[name] = span_list(tier_hits.get(name))
-                if rule.negated(toks, by_class, reach):
-                    return True
-        return False
 
     def fired(self, text: str) -> list[str]:
         """Which crisis and distress rules fire, as "category: rule #n" (for whoever edits the rules)."""

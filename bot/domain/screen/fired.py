@@ -1,10 +1,13 @@
-"""Which rules fire on a message: for whoever edits the safety file (Screener.fired)."""
+"""What the rules saw beyond their verdict: which rules fire (Screener.fired, for whoever edits the safety file)
+and whether a crisis statement was there but negated (which vetoes the learned tier)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.domain.screen.rules import spans, tight_negated
+from bot.domain.screen.normalize import Token
+from bot.domain.screen.patterns import ClassHits
+from bot.domain.screen.rules import BRIDGE, NEGATION, span_list, spans, tight_negated
 
 if TYPE_CHECKING:
     from bot.domain.screen.engine import Screener
@@ -45,3 +48,25 @@ def fired(screener: Screener, text: str) -> list[str]:
             elif rule.negated(tokens, by_class, reach):
                 out.append(f"{cat.id}: strong rule #{n + 1} (negated)")
     return out
+
+
+def negated_crisis(
+    screener: Screener, tokens: list[Token], cut: list[Token], hits: ClassHits, present: set[str]
+) -> bool:
+    """Whether the message held an explicitly negated crisis statement ("I would never hurt my baby",
+    "not suicidal"): a strong phrase, or a strong or crisis rule's words, that a tight negation cancels.
+    The rules heard it and ruled it out; the learned tier may not raise it again."""
+    reach = screener._strong_reach
+    negation = {name: span_list(hits.get(name)) for name in (NEGATION, BRIDGE)}
+    for _owner, start, _end in screener._strong_phrases.find(tokens, hits, present):
+        if tight_negated(start, tokens, negation, reach):
+            return True
+    for tier, toks in ((screener._strong_tier, tokens), (screener._crisis_tier, cut)):
+        tier_hits = hits if toks is tokens else screener._without_cut(hits, toks)
+        by_class = dict(negation)
+        for _i, reads, rule in tier.candidates(present):
+            for name in reads - by_class.keys():
+                by_class[name] = span_list(tier_hits.get(name))
+            if rule.negated(toks, by_class, reach):
+                return True
+    return False
