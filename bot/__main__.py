@@ -196,9 +196,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     content_sub = content.add_subparsers(dest="action", required=True)
     check = content_sub.add_parser("check", help="validate content/ and print counts")
     check.add_argument("--dir", default=None, help="content folder (default: the repo's content/)")
+    train = content_sub.add_parser("train-screen", help="train the screen's learned tier (needs the dev extra)")
+    train.add_argument("--locale", action="append", help="locale (default: every locale with a corpus)")
+    train.add_argument("--evaluate", action="store_true", help="also print leave-one-set-out figures")
+    train.add_argument("--only", action="append", default=[], help="with --evaluate: leave out only this set")
+    train.add_argument(
+        "--quick", action="store_true", help="with --evaluate: thresholds from one fit per set, not per pair"
+    )
+    train.add_argument("--dir", default=None, help="content folder (default: the repo's content/)")
     sub.add_parser("migrate", help="apply database migrations and exit")
     sub.add_parser("healthcheck", help="exit 0 if this machine's bot answers /healthz (for Docker)")
     args = parser.parse_args(argv)
+    if args.cmd == "content" and args.action == "train-screen":
+        from bot.screen_train import main as train_screen
+
+        return train_screen(args.locale, args.dir, evaluate=args.evaluate, only=args.only, quick=args.quick)
     if args.cmd == "content":
         return _content_check(args.dir)
     if args.cmd == "migrate":

@@ -371,6 +371,14 @@ def load_library(content_dir: Path | None = None, locale: str = "en", *, prompts
             screener = Screener(safety, situations.values(), situation_lexicon)
         except ScreenConfigError as exc:
             errors.append(ContentError(_rel(safety_path, root), None, str(exc)))
+        else:  # the learned tier, when the locale has one (bot/domain/screen/learned.py)
+            from bot.domain.screen.learned import load, model_path
+
+            try:
+                screener.learned = load(model_path(root, locale))
+            except ValueError as exc:
+                rel = _rel(model_path(root, locale), root)
+                errors.append(ContentError(rel, None, f"{exc}; run python -m bot content train-screen"))
     if distress is None and card_files:
         errors.append(ContentError(_rel(cards_dir, root), None, "no distress reply (distress: in a cards file)"))
 

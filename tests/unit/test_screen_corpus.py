@@ -22,6 +22,7 @@ import yaml
 
 from bot.content import DEFAULT_CONTENT_DIR, CardsFile, ContentInvalid, SafetyFile, Situation, load_library
 from bot.domain.screen import FEAR_FOR_CHILD, Screener
+from bot.domain.screen.learned import load, model_path
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "screen"
 KINDS = ("crisis", "everyday", "distress", "hard_moments")
@@ -95,9 +96,11 @@ def _screener(content: Path, locale: str) -> tuple[Screener, bool]:
             situations.extend(cards.situations)
             for name, entries in cards.lexicon.items():
                 lexicon[name] = lexicon.get(name, ()) + entries
-        return Screener(SafetyFile.model_validate(raw), situations, lexicon), bool(situations)
-    assert library.safety is not None
-    return Screener(library.safety, library.situations.values(), library.situation_lexicon), True
+        screener = Screener(SafetyFile.model_validate(raw), situations, lexicon)
+        screener.learned = load(model_path(content, locale))  # the learned tier, as load_library attaches it
+        return screener, bool(situations)
+    assert library.screener is not None
+    return library.screener, True  # with its learned tier, when the locale has one
 
 
 def _metric(name: str, hidden: bool) -> str:

@@ -10,12 +10,14 @@ from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Literal
 
+from bot.domain.screen.fired import negated_crisis
 from bot.domain.screen.normalize import Normalizer, Token, fold_accents
 from bot.domain.screen.patterns import ClassHits, Elem, PatternError, PatternSet, parse_pattern
-from bot.domain.screen.rules import BRIDGE, NEGATION, Hits, Rule, span_list, spans, tight_negated
+from bot.domain.screen.rules import BRIDGE, NEGATION, Hits, Rule, span_list, tight_negated
 
 if TYPE_CHECKING:
     from bot.content import SafetyFile, ScreenCategory, Situation
+    from bot.domain.screen.learned import LearnedScreen
 
 __all__ = ["FEAR_FOR_CHILD", "Screen", "ScreenConfigError", "Screener"]
 
@@ -94,6 +96,8 @@ def _expand(name: str, lexicon: Mapping[str, tuple[str, ...]], seen: tuple[str, 
 
 
 class Screener:
+    learned: LearnedScreen | None = None  # the learned tier (learned.py), heard only after the rules
+
     def __init__(
         self,
         safety: SafetyFile,
@@ -370,29 +374,14 @@ class Screener:
         distress = self._tier(self._distress_tier, tokens, hits, present, False)
         if distress:
             return Screen("distress", distress, False, situations, about_child)
-        return Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))
+        plain = Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))
+        if self.learned is None:
+            return plain
+        negated = NEGATION in present and negated_crisis(self, tokens, cut, hits, present)
+        return self.learned.overlay(plain, tokens, cut is not tokens, negated)
 
     def fired(self, text: str) -> list[str]:
         """Which crisis and distress rules fire, as "category: rule #n" (for whoever edits the rules)."""
-        tokens = self.normalizer.tokens(text)
-        cut = self._cut_idioms(tokens)
-        out: list[str] = []
-        for cats, phrases, toks in (
-            (self._crisis, self._crisis_phrases, cut),
-            (self._distress, self._distress_phrases, tokens),
-        ):
-            hits = self._class_hits(toks)
-            by_class = spans(hits)
-            phrase_hits = {owner for owner, _s, _e in phrases.find(toks, hits)}
-            for i, cat in enumerate(cats):
-                if i in phrase_hits:
-                    out.append(f"{cat.id}: phrases")
-                out.extend(f"{cat.id}: rule #{n + 1}" for n, rule in enumerate(cat.rules) if rule.test(toks, by_class))
-        hits = self._class_hits(tokens)
-        by_class = spans(hits)
-        for owner, start, _end in self._strong_phrases.find(tokens, hits):
-            if not tight_negated(start, tokens, by_class, self._strong_reach):
-                out.append(f"{self._strong[owner].id}: strong phrase")
-        for cat in self._strong:
-            out.extend(f"{cat.id}: strong rule #{n + 1}" for n, r in enumerate(cat.rules) if r.test(tokens, by_class))
-        return out
+        from bot.domain.screen.fired import fired
+
+        return fired(self, text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.screen.normalize import Token
@@ -17,6 +17,8 @@ BRIDGE = "negation_bridge"
 
 # class name -> sorted (start, end) spans
 Hits = dict[str, list[tuple[int, int]]]
+# Whether a candidate match (the spans of its words) counts
+_Check = Callable[[list[tuple[int, int]], Sequence[Token], Hits], bool]
 
 
 def span_list(by_start: dict[int, list[int]] | None) -> list[tuple[int, int]]:
@@ -121,7 +123,13 @@ class Rule:
                     return False
         return True
 
-    def _ordered(self, found: list[list[tuple[int, int]]], tokens: Sequence[Token], hits: Hits) -> bool:
+    def _cancelled(self, parts: list[tuple[int, int]], tokens: Sequence[Token], hits: Hits, reach: int) -> bool:
+        """A match in one sentence that a tight negation cancels (see :meth:`negated`)."""
+        if self.one_sentence and any(t.brk for t in tokens[min(s for s, _e in parts) : max(e for _s, e in parts)]):
+            return False
+        return any(tight_negated(ps, tokens, hits, reach) for ps, _pe in parts)
+
+    def _ordered(self, found: list[list[tuple[int, int]]], tokens: Sequence[Token], hits: Hits, clear: _Check) -> bool:
         for first in found[0]:
             parts = [first]
             for later in found[1:]:
@@ -130,11 +138,13 @@ class Rule:
                     break
                 parts.append(nxt)
             else:
-                if parts[-1][1] - first[0] <= self.within and self._clear(parts, tokens, hits):
+                if parts[-1][1] - first[0] <= self.within and clear(parts, tokens, hits):
                     return True
         return False
 
-    def _unordered(self, found: list[list[tuple[int, int]]], tokens: Sequence[Token], hits: Hits) -> bool:
+    def _unordered(
+        self, found: list[list[tuple[int, int]]], tokens: Sequence[Token], hits: Hits, clear: _Check
+    ) -> bool:
         anchor = min(range(len(found)), key=lambda i: len(found[i]))
         for a_start, a_end in found[anchor]:
             parts = [(a_start, a_end)]
@@ -142,15 +152,24 @@ class Rule:
                 if i != anchor:
                     parts.append(_nearest(options, a_start))
             lo, hi = min(s for s, _e in parts), max(e for _s, e in parts)
-            if hi - lo <= self.within and self._clear(parts, tokens, hits):
+            if hi - lo <= self.within and clear(parts, tokens, hits):
                 return True
         return False
 
     def test(self, tokens: Sequence[Token], hits: Hits) -> bool:
+        return self._search(tokens, hits, self._clear)
+
+    def negated(self, tokens: Sequence[Token], hits: Hits, reach: int) -> bool:
+        """Whether the rule's words are there but a tight negation (a negator with at most ``reach`` bridge
+        words before one of them, in its clause) cancels them: "I would never hurt my baby". ``hits`` must
+        hold the negation and bridge classes."""
+        return self._search(tokens, hits, lambda parts, toks, h: self._cancelled(parts, toks, h, reach))
+
+    def _search(self, tokens: Sequence[Token], hits: Hits, clear: _Check) -> bool:
         found = [hits.get(name) for name in self.classes]
         if not all(found):
             return False
         lists = [f for f in found if f]
         if self.ordered:
-            return self._ordered(lists, tokens, hits)
-        return self._unordered(lists, tokens, hits)
+            return self._ordered(lists, tokens, hits, clear)
+        return self._unordered(lists, tokens, hits, clear)

@@ -1,0 +1,346 @@
+"""The learned tier: a small linear model that hears what the rules miss. Pure Python, no I/O but :func:`load`.
+
+It reads the screen's own tokens (the normalisation, spelling fixes and lemmas the rules see) and turns each
+message into hashed features: every form of every word, bigrams of each word's dictionary form, and the
+character 3-5-grams of each word as typed (typo robustness). A feature's value is its count divided by the
+square root of the message's feature count, so a message's score is a sum of per-word parts: a word's part is
+computed once and remembered (a bounded memory), and a message costs one lookup per word and per bigram.
+
+Two softmax heads share the features: *level* (each crisis category, ``distress``, ``none``) and *situation*
+(each situation id, ``none``). Trained offline by ``python -m bot content train-screen`` (bot/screen_train.py)
+into ``content/safety/<locale>.model.json``; the engine asks it only when the rules found nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from operator import attrgetter, itemgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.domain.screen.normalize import Token
+
+if TYPE_CHECKING:
+    from bot.domain.screen.engine import Screen
+
+__all__ = ["FORMAT", "Guess", "LearnedScreen", "features", "hashed", "load", "model_path", "word_features"]
+
+FORMAT = 1
+NONE = "none"
+DISTRESS = "distress"
+# Remembered word parts; past this the memory is cleared rather than grown.
+# ~0.3 KiB a word, ~0.2 KiB a bigram: a few MiB at most.
+_WORD_LIMIT = 8192
+_BIGRAM_LIMIT = 16384
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSettings:
+    bits: int = 20  # hashed into 2**bits buckets
+    char_min: int = 3
+    char_max: int = 5
+    bigrams: bool = True
+
+    @property
+    def mask(self) -> int:
+        return (1 << self.bits) - 1
+
+
+def model_path(content_dir: Path, locale: str) -> Path:
+    return content_dir / "safety" / f"{locale}.model.json"
+
+
+def _canonical(token: Token) -> str:
+    # forms: surface first, then squeezed / corrected spellings and lemmas; the second is the first reading
+    # that is not the surface, which is the dictionary form for most words ("kids" -> "kid").
+    return token.forms[1] if len(token.forms) > 1 else token.forms[0]
+
+
+def word_features(token: Token, settings: FeatureSettings) -> list[str]:
+    """The features of one word on its own: its forms and the character n-grams of its surface."""
+    out = ["w " + f for f in token.forms]
+    padded = f" {token.forms[0]} "
+    size = len(padded)
+    for n in range(settings.char_min, settings.char_max + 1):
+        if n > size:
+            break
+        out.extend("c " + padded[i : i + n] for i in range(size - n + 1))
+    return out
+
+
+def _words(tokens: Iterable[Token]) -> Iterator[Token | None]:
+    """The words of a message, None for a sentence end (a bigram never spans one)."""
+    for t in tokens:
+        if t.brk:
+            yield None
+        elif t.forms and t.forms[0] != ",":
+            yield t
+
+
+def features(tokens: Sequence[Token], settings: FeatureSettings) -> list[str]:
+    """Every feature of a message, with repeats (what the trainer counts)."""
+    out: list[str] = []
+    prev: str | None = None
+    for t in _words(tokens):
+        if t is None:
+            prev = None
+            continue
+        out.extend(word_features(t, settings))
+        word = _canonical(t)
+        if settings.bigrams and prev is not None:
+            out.append(f"b {prev} {word}")
+        prev = word
+    return out
+
+
+def hashed(feature: str, settings: FeatureSettings) -> int:
+    # crc32, not hash(): str hashes change from one process to the next.
+    return zlib.crc32(feature.encode("utf-8")) & settings.mask
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    crisis: str | None = None  # the crisis category, when the model is confident it is one
+    distress: bool = False
+    situation: str | None = None
+    crisis_p: float = 0.0
+    distress_p: float = 0.0
+    situation_p: float = 0.0
+
+
+def _softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def _unpack(data: str, code: str) -> array[Any]:
+    out = array(code)
+    out.frombytes(zlib.decompress(base64.b64decode(data)))
+    return out
+
+
+_LEVEL, _COUNT = attrgetter("level"), attrgetter("count")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
+class _Part:
+    """A word's (or bigram's) share of a message's scores: its features' summed rows, level head first; the
+    situation head's share is summed only when a message needs that head."""
+
+    __slots__ = ("count", "level", "rows", "situation")
+
+    def __init__(self, level: Sequence[int], rows: tuple[int, ...], count: int) -> None:
+        self.level = level
+        self.rows = rows  # indexes of the stored buckets its features hit
+        self.count = count  # its feature count
+        self.situation: Sequence[int] | None = None
+
+
+class LearnedScreen:
+    """A trained model: sorted bucket ids, a row of weights per bucket (level classes, then situation classes)."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        if raw.get("format") != FORMAT:
+            raise ValueError(f"model format {raw.get('format')!r}, this code reads {FORMAT}")
+        feat = raw["features"]
+        self.settings = FeatureSettings(feat["bits"], feat["char_min"], feat["char_max"], feat["bigrams"])
+        self.corpus_sha256: str = raw["corpus_sha256"]
+        self.level_classes: tuple[str, ...] = tuple(raw["level"]["classes"])
+        self.situation_classes: tuple[str, ...] = tuple(raw["situation"]["classes"])
+        self.intercepts: tuple[float, ...] = tuple(raw["level"]["intercept"]) + tuple(raw["situation"]["intercept"])
+        self.width = len(self.intercepts)
+        self.buckets = _unpack(raw["buckets"], "I")
+        # int16 weights, one scale per class: sums stay integers (exact) and are scaled once per message.
+        weights = _unpack(raw["weights"], "h")
+        self.scales: tuple[float, ...] = tuple(raw["level"]["scale"]) + tuple(raw["situation"]["scale"])
+        if len(weights) != len(self.buckets) * self.width or len(self.scales) != self.width:
+            raise ValueError("model weights do not match its buckets")
+        # The two heads' weights apart: most messages need only the level head.
+        k = self._k = len(self.level_classes)
+        self._level_w, self._situation_w = array("h"), array("h")
+        for at in range(0, len(weights), self.width):
+            self._level_w += weights[at : at + k]
+            self._situation_w += weights[at + k : at + self.width]
+        del weights
+        self._level_b, self._level_k = self.intercepts[:k], self.scales[:k]
+        th = raw["thresholds"]
+        self.crisis_threshold: float = th["crisis"]
+        self.distress_threshold: float = th["distress"]
+        self.situation_threshold: float = th["situation"]
+        self._zero_level = (0,) * k
+        self._zero_situation = (0,) * (self.width - k)
+        self._crisis_idx = [i for i, c in enumerate(self.level_classes) if c not in (NONE, DISTRESS)]
+        self._distress_idx = self.level_classes.index(DISTRESS)
+        self._situation_idx = [i for i, c in enumerate(self.situation_classes) if c != NONE]
+        # Whether a cut idiom ("killing it") keeps the model from raising a crisis (chosen by the trainer).
+        self.idioms_stop_crisis: bool = bool(raw.get("idioms_stop_crisis", False))
+        # Remembered parts: a word's by its token, a bigram's by its two dictionary forms (no key to build).
+        self._words: dict[Token, _Part] = {}
+        self._bigrams: dict[str, dict[str, _Part]] = {}
+        self._bigram_count = 0
+
+    def row(self, index: int) -> list[float]:
+        """The weights of the ``index``-th stored bucket (scaled)."""
+        k, rest = self._k, self.width - self._k
+        ints = [*self._level_w[index * k : (index + 1) * k], *self._situation_w[index * rest : (index + 1) * rest]]
+        return [v * scale for v, scale in zip(ints, self.scales, strict=True)]
+
+    def _index(self, feature: str) -> int:
+        bucket = hashed(feature, self.settings)
+        i = bisect_left(self.buckets, bucket)
+        return i if i < len(self.buckets) and self.buckets[i] == bucket else -1
+
+    def _part(self, feats: list[str]) -> _Part:
+        rows = tuple(i for i in map(self._index, feats) if i >= 0)
+        k, w = self._k, self._level_w
+        level = tuple(map(sum, zip(*(w[i * k : (i + 1) * k] for i in rows), strict=True))) if rows else None
+        return _Part(level or self._zero_level, rows, len(feats))
+
+    def _situation(self, part: _Part) -> Sequence[int]:
+        if part.situation is None:
+            k, w = self.width - self._k, self._situation_w
+            rows = [w[i * k : (i + 1) * k] for i in part.rows]
+            part.situation = tuple(map(sum, zip(*rows, strict=True))) if rows else self._zero_situation
+        return part.situation
+
+    def _word(self, token: Token) -> _Part:
+        if len(self._words) >= _WORD_LIMIT:
+            self._words.clear()
+        part = self._words[token] = self._part(word_features(token, self.settings))
+        return part
+
+    def _bigram(self, prev: str, word: str) -> _Part:
+        if self._bigram_count >= _BIGRAM_LIMIT:
+            self._bigrams.clear()
+            self._bigram_count = 0
+        self._bigram_count += 1
+        part = self._bigrams.setdefault(prev, {})[word] = self._part([f"b {prev} {word}"])
+        return part
+
+    def _sentences(self, tokens: Sequence[Token]) -> list[list[_Part]]:
+        """The parts of each sentence's words and bigrams."""
+        out: list[list[_Part]] = []
+        parts: list[_Part] = []
+        words, bigrams, use_bigrams = self._words, self._bigrams, self.settings.bigrams
+        prev: str | None = None
+        for t in tokens:
+            if t.brk:
+                if parts:
+                    out.append(parts)
+                    parts = []
+                prev = None
+                continue
+            forms = t.forms
+            if not forms or forms[0] == ",":
+                continue
+            part = words.get(t)
+            parts.append(part if part is not None else self._word(t))
+            word = forms[1] if len(forms) > 1 else forms[0]  # _canonical, inlined
+            if use_bigrams and prev is not None:
+                after = bigrams.get(prev)
+                part = None if after is None else after.get(word)
+                parts.append(part if part is not None else self._bigram(prev, word))
+            prev = word
+        if parts:
+            out.append(parts)
+        return out
+
+    def _scores(
+        self, sums: Iterable[int], count: int, intercepts: Sequence[float], scales: Sequence[float]
+    ) -> list[float]:
+        if not count:
+            return list(intercepts)
+        norm = 1.0 / math.sqrt(count)
+        return [b + s * k * norm for b, s, k in zip(intercepts, sums, scales, strict=True)]
+
+    def _level(self, sentences: list[list[_Part]]) -> tuple[list[float], list[tuple[list[int], int]]]:
+        """The level head's scores for the message, and each sentence's summed level parts and count."""
+        each = [(list(map(sum, zip(*map(_LEVEL, parts), strict=True))), sum(map(_COUNT, parts))) for parts in sentences]
+        total = list(map(sum, zip(*map(_FIRST, each), strict=True))) if each else list(self._zero_level)
+        return self._scores(total, sum(map(_SECOND, each)), self._level_b, self._level_k), each
+
+    def _situation_scores(self, sentences: list[list[_Part]]) -> list[float]:
+        parts = [p for ps in sentences for p in ps]
+        sums = map(sum, zip(*map(self._situation, parts), strict=True)) if parts else self._zero_situation
+        k = self._k
+        return self._scores(sums, sum(map(_COUNT, parts)), self.intercepts[k:], self.scales[k:])
+
+    def scores(self, tokens: Sequence[Token]) -> list[float]:
+        """The raw linear scores of both heads (level classes, then situation classes)."""
+        sentences = self._sentences(tokens)
+        return self._level(sentences)[0] + self._situation_scores(sentences)
+
+    def _crisis_p(self, scores: list[float]) -> float:
+        level = _softmax(scores)
+        return sum(level[i] for i in self._crisis_idx)
+
+    def probabilities(self, tokens: Sequence[Token]) -> tuple[dict[str, float], dict[str, float]]:
+        scores = self.scores(tokens)
+        k = self._k
+        level = dict(zip(self.level_classes, _softmax(scores[:k]), strict=True))
+        situation = dict(zip(self.situation_classes, _softmax(scores[k:]), strict=True))
+        return level, situation
+
+    def guess(self, tokens: Sequence[Token], situation: bool = True) -> Guess:
+        """What the model hears in a message; its situation head only when ``situation`` (the engine asks
+        only when the rules found no situation) and the message reads as neither crisis nor distress."""
+        sentences = self._sentences(tokens)
+        scores, each = self._level(sentences)
+        level = _softmax(scores)
+        crisis_p = sum(level[i] for i in self._crisis_idx)
+        distress_p = level[self._distress_idx]
+        if crisis_p >= self.crisis_threshold and len(each) > 1:
+            # In a long message, one sentence must read as a crisis on its own: many everyday clauses that
+            # each lean a little (a friend lost, a shut door) must not add up to an alarm.
+            one = max(self._crisis_p(self._scores(s, n, self._level_b, self._level_k)) for s, n in each)
+            crisis_p = min(crisis_p, one)
+        crisis = crisis_p >= self.crisis_threshold
+        best_situation, situation_p = None, 0.0
+        if situation and not crisis and distress_p < self.distress_threshold:
+            situ = _softmax(self._situation_scores(sentences))
+            best = max(self._situation_idx, key=situ.__getitem__)
+            best_situation, situation_p = self.situation_classes[best], situ[best]
+        return Guess(
+            crisis=self.level_classes[max(self._crisis_idx, key=level.__getitem__)] if crisis else None,
+            distress=distress_p >= self.distress_threshold,
+            situation=best_situation if situation_p >= self.situation_threshold else None,
+            crisis_p=crisis_p,
+            distress_p=distress_p,
+            situation_p=situation_p,
+        )
+
+    def overlay(self, plain: Screen, tokens: Sequence[Token], idiom_cut: bool, negated: bool = False) -> Screen:
+        """What the screen says once the model has heard a message the rules found neither crisis nor distress
+        in (``plain``); a situation of the model's only when the rules found none. ``negated``: the rules saw
+        a crisis statement a tight negation cancelled ("I would never hurt my baby"), so no crisis."""
+        from bot.domain.screen.engine import FEAR_FOR_CHILD, Screen
+
+        guess = self.guess(tokens, situation=not plain.situations)
+        if guess.crisis is not None and not negated and not (idiom_cut and self.idioms_stop_crisis):
+            return Screen(
+                "crisis", (guess.crisis,), guess.crisis == FEAR_FOR_CHILD, plain.situations, plain.about_child
+            )
+        if guess.distress:
+            return Screen("distress", (), False, plain.situations, plain.about_child)
+        if guess.situation is not None and not plain.situations:
+            return Screen("hard", (), False, (guess.situation,), True)
+        return plain
+
+
+def load(path: Path) -> LearnedScreen | None:
+    """The model at ``path``, or None when there is none (the screen then runs on its rules alone)."""
+    if not path.is_file():
+        return None
+    try:
+        return LearnedScreen(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError, zlib.error) as exc:  # JSONDecodeError is a ValueError
+        raise ValueError(f"unreadable model: {exc!r}") from None
