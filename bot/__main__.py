@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import ctypes
 import gc
 import logging
 import sys
@@ -69,6 +71,10 @@ def settle_heap() -> None:
     """
     gc.collect()
     gc.freeze()
+    # Loading content (the screen's models above all) frees large buffers that glibc keeps for reuse; hand them
+    # back to the system so idle RSS is what the bot holds (about 8 MiB less). Other C libraries: nothing to do.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 async def _serve(settings: Settings, library: Library) -> None:
