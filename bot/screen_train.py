@@ -63,7 +63,12 @@ class Sample:
 
 
 def corpus_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.yaml") if any(k in p.stem for k in KINDS))
+    """Every labelled file, except under a `heldout` folder: those measure the screen and are never learned from."""
+    return sorted(
+        p
+        for p in folder.rglob("*.yaml")
+        if any(k in p.stem for k in KINDS) and "heldout" not in p.relative_to(folder).parts[:-1]
+    )
 
 
 def corpus_hash(folder: Path) -> str:
@@ -74,9 +79,7 @@ def corpus_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _group(path: Path, folder: Path) -> str:
-    if "heldout" in path.relative_to(folder).parts[:-1]:
-        return "set5"
+def _group(path: Path) -> str:
     m = _SET.search(path.stem)
     return f"set{m.group(1)}{m.group(2) or ''}" if m else "set1"
 
@@ -92,7 +95,7 @@ def load_samples(folder: Path, screener: Screener, settings: FeatureSettings) ->
     norm = screener.normalizer
     for path in corpus_files(folder):
         kind = next(k for k in KINDS if k in path.stem)
-        group = _group(path, folder)
+        group = _group(path)
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if kind == "hard_moments":
             for item in data:

@@ -82,7 +82,6 @@ async def test_memory_with_a_million_families(fresh_db: tuple[str, str], tmp_pat
                 CLAIM_LEASE_SECONDS="60",
                 REQUEST_TIMEOUT="10",
                 LOG_LEVEL="WARNING",
-                HEALTH_PORT="0",
             )
             t0 = time.monotonic()
             proc = await start_bot(env, tmp_path, tg)

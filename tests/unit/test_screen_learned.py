@@ -208,7 +208,7 @@ def test_the_situation_head_is_heard_only_when_asked() -> None:
 def test_dev_sets_are_trained_on_but_never_a_fold(tmp_path: Path) -> None:
     from bot.screen_train import _group, is_dev
 
-    assert [_group(tmp_path / f"{n}.yaml", tmp_path) for n in ("crisis", "crisis_set7", "everyday_set6dev")] == [
+    assert [_group(tmp_path / f"{n}.yaml") for n in ("crisis", "crisis_set7", "everyday_set6dev")] == [
         "set1",
         "set7",
         "set6dev",
