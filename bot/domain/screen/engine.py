@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from bot.domain.screen.fired import negated_crisis
 from bot.domain.screen.normalize import Normalizer, Token, fold_accents
-from bot.domain.screen.patterns import ClassHits, Elem, PatternError, PatternSet, parse_pattern
+from bot.domain.screen.patterns import ClassHits, Elem, PatternError, PatternSet, StartIndex, parse_pattern
 from bot.domain.screen.rules import BRIDGE, NEGATION, Hits, Rule, span_list, tight_negated
 
 if TYPE_CHECKING:
@@ -26,6 +26,9 @@ Level = Literal["crisis", "distress", "hard", "none"]
 # A situation is offered from this score up: one plain keyword (3) or two weak clues (1 + 1).
 SITUATION_THRESHOLD = 2
 _CUT = Token(())  # a word cut out as part of an idiom
+# Where each pattern set may start in a message (StartIndex.positions): classes, derived classes, idioms,
+# strong phrases, crisis phrases, distress phrases, situation keywords.
+_Starts = list[list[int]]
 KEYWORD_GAP = 2
 
 
@@ -242,6 +245,18 @@ class Screener:
                     keywords.append((len(self._weights), seq))
                 self._weights.append((si, weight))
         self._keywords = PatternSet(keywords, gap=KEYWORD_GAP)
+        # The order of _Starts' fields.
+        self._starts = StartIndex(
+            [
+                self._classes,
+                self._derived,
+                self._idioms,
+                self._strong_phrases,
+                self._crisis_phrases,
+                self._distress_phrases,
+                self._keywords,
+            ]
+        )
         self.normalizer = Normalizer(
             safety.language,
             safety.contractions,
@@ -253,12 +268,12 @@ class Screener:
             clitic_hosts=safety.clitic_hosts,
         )
 
-    def _class_hits(self, tokens: list[Token], present: set[str] | None = None) -> ClassHits:
+    def _class_hits(self, tokens: list[Token], present: set[str] | None = None, at: _Starts | None = None) -> ClassHits:
         """Where each word class is found; ``present`` (every form in ``tokens``), when given, gains the
         names of the classes found."""
         hits: ClassHits = {}
         names = self._class_names
-        singles, longer = self._classes.find_split(tokens, None, present)
+        singles, longer = self._classes.find_split(tokens, None, present, at[0] if at else None)
         for start, owners in singles:
             end = start + 1
             for owner in owners:
@@ -271,14 +286,16 @@ class Screener:
             hits.setdefault(names[owner], {}).setdefault(start, []).append(end)
         if present is not None:
             present.update(hits)
-        for owner, start, end in self._derived.find(tokens, hits, present):
+        for owner, start, end in self._derived.find(tokens, hits, present, at[1] if at else None):
             hits.setdefault(names[owner], {}).setdefault(start, []).append(end)
         if present is not None:
             present.update(hits)
         return hits
 
-    def _cut_idioms(self, tokens: list[Token], present: set[str] | None = None) -> list[Token]:
-        found = self._idioms.find(tokens, None, present)
+    def _cut_idioms(
+        self, tokens: list[Token], present: set[str] | None = None, at: _Starts | None = None
+    ) -> list[Token]:
+        found = self._idioms.find(tokens, None, present, at[2] if at else None)
         if not found:
             return tokens
         out = list(tokens)
@@ -291,28 +308,34 @@ class Screener:
     def _without_cut(hits: ClassHits, cut: list[Token], names: Iterable[str] | None = None) -> ClassHits:
         """The class hits that touch no cut word: what matching the cut tokens afresh would find (only for
         ``names`` when given)."""
-        gone = {i for i, t in enumerate(cut) if t is _CUT}
-        lo, hi = min(gone), max(gone)
+        # before[i]: how many words before position i were cut, so a span touches a cut word when the counts
+        # at its two ends differ (one comparison per span).
+        before = [0]
+        for t in cut:
+            before.append(before[-1] + (t is _CUT))
         out: ClassHits = {}
         wanted = hits.items() if names is None else [(n, hits[n]) for n in names if n in hits]
         for name, by_start in wanted:
             kept: dict[int, list[int]] = {}
             for s, ends in by_start.items():
-                if s > hi or max(ends) <= lo:
+                at_s = before[s]
+                if before[max(ends)] == at_s:
                     kept[s] = ends
-                elif s not in gone:
-                    still = [e for e in ends if gone.isdisjoint(range(s, e))]
+                elif before[s + 1] == at_s:  # the first word itself was not cut
+                    still = [e for e in ends if before[e] == at_s]
                     if still:
                         kept[s] = still
             if kept:
                 out[name] = kept
         return out
 
-    def _situations(self, tokens: list[Token], hits: ClassHits, present: set[str] | None = None) -> tuple[str, ...]:
+    def _situations(
+        self, tokens: list[Token], hits: ClassHits, present: set[str] | None = None, at: _Starts | None = None
+    ) -> tuple[str, ...]:
         seen: set[int] = set()
         score: dict[int, int] = {}
         first: dict[int, int] = {}
-        for owner, start, _end in self._keywords.find(tokens, hits, present):
+        for owner, start, _end in self._keywords.find(tokens, hits, present, at[6] if at else None):
             si, weight = self._weights[owner]
             first[si] = min(start, first.get(si, start))
             if owner in seen:
@@ -326,7 +349,13 @@ class Screener:
 
     @staticmethod
     def _tier(
-        tier: _Tier, tokens: list[Token], hits: ClassHits, present: set[str], cut: bool, tight: int = -1
+        tier: _Tier,
+        tokens: list[Token],
+        hits: ClassHits,
+        present: set[str],
+        cut: bool,
+        tight: int = -1,
+        at: list[int] | None = None,
     ) -> tuple[str, ...]:
         """The categories of a tier found in ``tokens``; ``hits`` are the uncut class hits when ``cut``.
         ``tight`` >= 0: the strong tier, whose phrases only a negator that near before them cancels."""
@@ -337,7 +366,7 @@ class Screener:
         if cut:
             hits = Screener._without_cut(hits, tokens, names)
         by_class: Hits = {}
-        found_phrases = tier.phrases.find(tokens, hits, present)
+        found_phrases = tier.phrases.find(tokens, hits, present, at)
         if tight < 0:
             matched = {owner for owner, _s, _e in found_phrases}
         else:
@@ -358,20 +387,21 @@ class Screener:
         tokens = self.normalizer.tokens(text)
         # Every form and every class found: patterns and rules needing anything else are skipped unwalked.
         present = set(chain.from_iterable(map(itemgetter(0), tokens)))
-        hits = self._class_hits(tokens, present)
+        at = self._starts.positions(tokens)
+        hits = self._class_hits(tokens, present, at)
         # Idioms are cut for the crisis rules only: "dead on my feet" is still exhaustion.
-        cut = self._cut_idioms(tokens, present)
+        cut = self._cut_idioms(tokens, present, at)
         about_child = any(name in hits for name in self._about_child)
         # Strong signals read the message before any idiom is cut: nothing but a tight negation vetoes them.
-        strong = self._tier(self._strong_tier, tokens, hits, present, False, self._strong_reach)
-        crisis = self._tier(self._crisis_tier, cut, hits, present, cut is not tokens)
+        strong = self._tier(self._strong_tier, tokens, hits, present, False, self._strong_reach, at[3])
+        crisis = self._tier(self._crisis_tier, cut, hits, present, cut is not tokens, at=at[4])
         if strong:
             order = {cat.id: i for i, cat in enumerate(self._crisis)}
             crisis = tuple(sorted(set(crisis) | set(strong), key=order.__getitem__))
-        situations = self._situations(tokens, hits, present)
+        situations = self._situations(tokens, hits, present, at)
         if crisis:
             return Screen("crisis", crisis, FEAR_FOR_CHILD in crisis, situations, about_child)
-        distress = self._tier(self._distress_tier, tokens, hits, present, False)
+        distress = self._tier(self._distress_tier, tokens, hits, present, False, at=at[5])
         if distress:
             return Screen("distress", distress, False, situations, about_child)
         plain = Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))

@@ -15,7 +15,7 @@ from operator import itemgetter
 
 from bot.domain.screen.normalize import Token
 
-__all__ = ["ClassHits", "Elem", "PatternError", "PatternSet", "parse_pattern"]
+__all__ = ["ClassHits", "Elem", "PatternError", "PatternSet", "StartIndex", "parse_pattern"]
 
 # class name -> start position -> end positions
 ClassHits = dict[str, dict[int, list[int]]]
@@ -240,25 +240,39 @@ class PatternSet:
         return -1
 
     def find(
-        self, tokens: Sequence[Token], hits: ClassHits | None = None, present: AbstractSet[str] | None = None
+        self,
+        tokens: Sequence[Token],
+        hits: ClassHits | None = None,
+        present: AbstractSet[str] | None = None,
+        at: Sequence[int] | None = None,
     ) -> list[tuple[int, int, int]]:
         """Every match as ``(owner, start, end)``, in no particular order; one per owner, start and end.
 
         ``present``, when given, holds every form of every token and every class with hits (or more): a
-        pattern needing a word or class outside it is not tried."""
+        pattern needing a word or class outside it is not tried. ``at``, when given, holds every position a
+        word-first pattern of this set may start at (from a :class:`StartIndex`); no other is looked at."""
         out: set[tuple[int, int, int]] = set()
-        self._scan(tokens, hits or {}, present, out, None)
+        self._scan(tokens, hits or {}, present, out, None, at)
         return list(out)
 
     def find_split(
-        self, tokens: Sequence[Token], hits: ClassHits | None = None, present: AbstractSet[str] | None = None
+        self,
+        tokens: Sequence[Token],
+        hits: ClassHits | None = None,
+        present: AbstractSet[str] | None = None,
+        at: Sequence[int] | None = None,
     ) -> tuple[list[tuple[int, tuple[int, ...]]], set[tuple[int, int, int]]]:
         """The matches of :meth:`find` as ``(start, owners)`` for the one-word ones, which are most of them
         and need no deduplication, and a set of ``(owner, start, end)`` for the longer ones."""
         singles: list[tuple[int, tuple[int, ...]]] = []
         out: set[tuple[int, int, int]] = set()
-        self._scan(tokens, hits or {}, present, out, singles)
+        self._scan(tokens, hits or {}, present, out, singles, at)
         return singles, out
+
+    def starts_anything(self, forms: tuple[str, ...]) -> bool:
+        """Whether a word-first pattern may start at a token with these forms."""
+        entry = self._cache.get(forms)
+        return (entry if entry is not None else self._start(forms)) is not _NOTHING
 
     def _scan(
         self,
@@ -267,14 +281,18 @@ class PatternSet:
         present: AbstractSet[str] | None,
         out: set[tuple[int, int, int]],
         singles: list[tuple[int, tuple[int, ...]]] | None,
+        at: Sequence[int] | None = None,
     ) -> None:
         n = len(tokens)
         cache, rest, reach = self._cache, self._rest, 2 + self.gap
-        if present is not None and not self._prefix and all(words.isdisjoint(present) for words in self._firsts):
+        if (at is not None and not at) or (
+            present is not None and not self._prefix and all(words.isdisjoint(present) for words in self._firsts)
+        ):
             forms_at: list[tuple[str, ...]] = []  # no word-first pattern can start anywhere
         else:
             forms_at = list(map(_FORMS, tokens))
-        for start, forms in enumerate(forms_at):
+        for start in range(len(forms_at)) if at is None or not forms_at else at:
+            forms = forms_at[start]
             if not forms:
                 continue
             entry = cache.get(forms)
@@ -353,3 +371,30 @@ class PatternSet:
                         end = self._rest(elems, 1, first_end, tokens, hits)
                         if end >= 0:
                             out.add((owner, start, end))
+
+
+class StartIndex:
+    """Where each of several pattern sets may start in a message, found in one walk over its tokens: what a
+    distinct token starts in which set is worked out once and cached, so a message costs one dict probe per
+    token instead of one per token and set (a long message is walked by seven sets)."""
+
+    def __init__(self, sets: Sequence[PatternSet]) -> None:
+        self._sets = tuple(sets)
+        self._cache: dict[tuple[str, ...], tuple[int, ...]] = {}
+
+    def positions(self, tokens: Sequence[Token]) -> list[list[int]]:
+        """For each set (in the order given), the positions a word-first pattern of it may start at."""
+        out: list[list[int]] = [[] for _ in self._sets]
+        cache, sets = self._cache, self._sets
+        for i, forms in enumerate(map(_FORMS, tokens)):
+            if not forms:
+                continue
+            which = cache.get(forms)
+            if which is None:
+                which = tuple(k for k, s in enumerate(sets) if s.starts_anything(forms))
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[forms] = which
+            for k in which:
+                out[k].append(i)
+        return out
