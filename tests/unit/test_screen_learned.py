@@ -144,6 +144,43 @@ def test_a_cut_idiom_stops_the_model_only_when_the_model_says_so(english: Screen
         english.learned = saved
 
 
+def test_the_model_sets_aside_a_plain_rule_crisis_it_reads_as_a_joke_never_a_strong_one(english: Screener) -> None:
+    joking = _raw(
+        {**{f: {"ideation": 30.0} for f in ("w zorblax",)}, "w jaja": {"none": 30.0}},
+        {"crisis": 0.5, "distress": 0.5, "situation": 0.5, "veto": 0.9},
+    )
+    assert english.rule_tiers("my husband hits me") == ((), ("violence",))  # plain rules only
+    assert english.rule_tiers("i want to die")[0]  # a strong signal
+    saved = english.learned
+    try:
+        english.learned = LearnedScreen(joking)
+        assert not english.screen("my husband hits me jaja").crisis
+        assert english.screen("i want to die jaja").crisis  # strong signals are never set aside
+        assert english.screen("my husband hits me").crisis  # the model is unsure: the rules stand
+        # One sentence the model does not read as a joke keeps the crisis, however jokey the rest.
+        assert english.screen("jaja jaja jaja. my husband hits me. jaja jaja").crisis
+        english.learned = LearnedScreen({**joking, "thresholds": {**joking["thresholds"], "veto": None}})
+        assert english.screen("my husband hits me jaja").crisis  # no veto in this model
+    finally:
+        english.learned = saved
+
+
+def test_a_likely_fear_of_harming_ones_child_gets_the_immediate_step(english: Screener) -> None:
+    torn = _raw({"w blurp": {"ideation": 30.0, "fear_of_harming_child": 29.0}, "w zorblax": {"ideation": 30.0}})
+    saved = english.learned
+    try:
+        english.learned = LearnedScreen(torn)
+        s = english.screen("blurp")  # the model's likeliest reading is ideation, fear a close second
+        assert s.crisis and s.fear_for_child and s.categories == ("ideation", "fear_of_harming_child")
+        assert not english.screen("zorblax").fear_for_child
+        # A crisis the rules found gets the step too when the model finds the fear likely.
+        assert english.rule_tiers("my husband hits me") == ((), ("violence",))
+        assert english.screen("my husband hits me blurp").fear_for_child
+        assert not english.screen("my husband hits me").fear_for_child
+    finally:
+        english.learned = saved
+
+
 def test_no_model_file_means_rules_alone(tmp_path: Path) -> None:
     assert load(tmp_path / "en.model.json") is None
     bad = tmp_path / "bad.model.json"

@@ -399,7 +399,11 @@ class Screener:
             order = {cat.id: i for i, cat in enumerate(self._crisis)}
             crisis = tuple(sorted(set(crisis) | set(strong), key=order.__getitem__))
         situations = self._situations(tokens, hits, present, at)
+        if crisis and not strong and self.learned is not None and self.learned.vetoes(tokens):
+            crisis = ()  # the plain rules' reading of a joke or a hyperbole, the model says (never a strong one)
         if crisis:
+            if FEAR_FOR_CHILD not in crisis and self.learned is not None and self.learned.fears_for_child(tokens):
+                crisis = (*crisis, FEAR_FOR_CHILD)
             return Screen("crisis", crisis, FEAR_FOR_CHILD in crisis, situations, about_child)
         distress = self._tier(self._distress_tier, tokens, hits, present, False, at=at[5])
         if distress:
@@ -409,6 +413,16 @@ class Screener:
             return plain
         negated = NEGATION in present and negated_crisis(self, tokens, cut, hits, present)
         return self.learned.overlay(plain, tokens, cut is not tokens, negated)
+
+    def rule_tiers(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The crisis categories the strong tier and the plain rules find in ``text`` (for the trainer)."""
+        tokens = self.normalizer.tokens(text)
+        present = set(chain.from_iterable(map(itemgetter(0), tokens)))
+        at = self._starts.positions(tokens)
+        hits = self._class_hits(tokens, present, at)
+        cut = self._cut_idioms(tokens, present, at)
+        strong = self._tier(self._strong_tier, tokens, hits, present, False, self._strong_reach, at[3])
+        return strong, self._tier(self._crisis_tier, cut, hits, present, cut is not tokens, at=at[4])
 
     def fired(self, text: str) -> list[str]:
         """Which crisis and distress rules fire, as "category: rule #n" (for whoever edits the rules)."""

@@ -35,6 +35,8 @@ __all__ = ["FORMAT", "Guess", "LearnedScreen", "features", "hashed", "load", "mo
 FORMAT = 1
 NONE = "none"
 DISTRESS = "distress"
+FEAR = "fear_of_harming_child"  # engine.FEAR_FOR_CHILD (the engine imports this module's names)
+FEAR_SHARE = 0.3
 # Remembered word parts; past this the memory is cleared rather than grown.
 # ~0.3 KiB a word, ~0.2 KiB a bigram: a few MiB at most.
 _WORD_LIMIT = 8192
@@ -176,6 +178,12 @@ class LearnedScreen:
         self.crisis_threshold: float = th["crisis"]
         self.distress_threshold: float = th["distress"]
         self.situation_threshold: float = th["situation"]
+        # A crisis only the plain rules found (no strong signal) is set aside when the model reads the message,
+        # and each of its sentences, as everyday talk with at least this probability; None: never (see
+        # bot/screen_train.py: chosen so that almost no crisis the rules catch is lost).
+        self.veto_threshold: float | None = th.get("veto")
+        self._none_idx = self.level_classes.index(NONE)
+        self._fear_idx = self.level_classes.index(FEAR) if FEAR in self.level_classes else None
         self._zero_level = (0,) * k
         self._zero_situation = (0,) * (self.width - k)
         self._crisis_idx = [i for i, c in enumerate(self.level_classes) if c not in (NONE, DISTRESS)]
@@ -279,6 +287,29 @@ class LearnedScreen:
         sentences = self._sentences(tokens)
         return self._level(sentences)[0] + self._situation_scores(sentences)
 
+    def vetoes(self, tokens: Sequence[Token]) -> bool:
+        """Whether a crisis the plain rules found reads, to the model, as everyday talk: the whole message
+        and every sentence of it ("me voy a matar una pizza entera jaja", a joke or a hyperbole)."""
+        if self.veto_threshold is None:
+            return False
+        sentences = self._sentences(tokens)
+        scores, each = self._level(sentences)
+        none, limit = self._none_idx, self.veto_threshold
+        if _softmax(scores)[none] < limit:
+            return False
+        return len(each) < 2 or all(
+            _softmax(self._scores(s, n, self._level_b, self._level_k))[none] >= limit for s, n in each
+        )
+
+    def fears_for_child(self, tokens: Sequence[Token]) -> bool:
+        """Whether fear of harming one's own child is a likely reading of a message the model reads as a
+        crisis: at least FEAR_SHARE of the crisis probability. The immediate step (put the baby down, step
+        out) harms no one when it is not needed, so it is given on a likely reading, not only the likeliest."""
+        level = _softmax(self._level(self._sentences(tokens))[0])
+        crisis = sum(level[i] for i in self._crisis_idx)
+        # The share means something only where the model reads a crisis at all.
+        return self._fear_idx is not None and crisis >= 0.5 and level[self._fear_idx] >= FEAR_SHARE * crisis
+
     def _crisis_p(self, scores: list[float]) -> float:
         level = _softmax(scores)
         return sum(level[i] for i in self._crisis_idx)
@@ -326,9 +357,9 @@ class LearnedScreen:
 
         guess = self.guess(tokens, situation=not plain.situations)
         if guess.crisis is not None and not negated and not (idiom_cut and self.idioms_stop_crisis):
-            return Screen(
-                "crisis", (guess.crisis,), guess.crisis == FEAR_FOR_CHILD, plain.situations, plain.about_child
-            )
+            fear = guess.crisis == FEAR_FOR_CHILD or self.fears_for_child(tokens)
+            categories = (guess.crisis, FEAR_FOR_CHILD) if fear and guess.crisis != FEAR_FOR_CHILD else (guess.crisis,)
+            return Screen("crisis", categories, fear, plain.situations, plain.about_child)
         if guess.distress:
             return Screen("distress", (), False, plain.situations, plain.about_child)
         if guess.situation is not None and not plain.situations:
