@@ -181,6 +181,20 @@ def test_a_likely_fear_of_harming_ones_child_gets_the_immediate_step(english: Sc
         english.learned = saved
 
 
+def test_distress_the_rules_find_does_not_hide_a_crisis_the_model_hears(english: Screener) -> None:
+    saved = english.learned
+    try:
+        english.learned = None
+        assert english.screen("i can't cope anymore").level == "distress"  # the rules' reading
+        english.learned = LearnedScreen(TOY)
+        s = english.screen("i can't cope anymore zorblax")
+        assert (s.level, s.categories) == ("crisis", ("ideation",))
+        s = english.screen("i can't cope anymore")
+        assert s.level == "distress" and s.categories  # the rules' distress kinds stand
+    finally:
+        english.learned = saved
+
+
 def test_no_model_file_means_rules_alone(tmp_path: Path) -> None:
     assert load(tmp_path / "en.model.json") is None
     bad = tmp_path / "bad.model.json"

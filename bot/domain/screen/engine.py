@@ -407,12 +407,15 @@ class Screener:
             return Screen("crisis", crisis, FEAR_FOR_CHILD in crisis, situations, about_child)
         distress = self._tier(self._distress_tier, tokens, hits, present, False, at=at[5])
         if distress:
-            return Screen("distress", distress, False, situations, about_child)
-        plain = Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))
+            plain = Screen("distress", distress, False, situations, about_child)
+        else:
+            plain = Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))
         if self.learned is None:
             return plain
         negated = NEGATION in present and negated_crisis(self, tokens, cut, hits, present)
-        return self.learned.overlay(plain, tokens, cut is not tokens, negated)
+        heard = self.learned.overlay(plain, tokens, cut is not tokens, negated)
+        # Distress the rules found stands unless the model hears a crisis in it ("I can't cope" next to a plan).
+        return heard if not distress or heard.crisis else plain
 
     def rule_tiers(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The crisis categories the strong tier and the plain rules find in ``text`` (for the trainer)."""

@@ -350,9 +350,10 @@ class LearnedScreen:
         )
 
     def overlay(self, plain: Screen, tokens: Sequence[Token], idiom_cut: bool, negated: bool = False) -> Screen:
-        """What the screen says once the model has heard a message the rules found neither crisis nor distress
-        in (``plain``); a situation of the model's only when the rules found none. ``negated``: the rules saw
-        a crisis statement a tight negation cancelled ("I would never hurt my baby"), so no crisis."""
+        """What the screen says once the model has heard a message the rules found no crisis in (``plain``): the
+        engine keeps distress the rules found unless this says crisis; a situation of the model's only when the
+        rules found none. ``negated``: the rules saw a crisis statement a tight negation cancelled ("I would
+        never hurt my baby"), so no crisis."""
         from bot.domain.screen.engine import FEAR_FOR_CHILD, Screen
 
         guess = self.guess(tokens, situation=not plain.situations)
