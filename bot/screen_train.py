@@ -209,6 +209,26 @@ class Trainer:
             print(f"  fit without {left}: {len(rows)} messages, {time.monotonic() - began:.0f} s", flush=True)
         return self._heads[without]
 
+    def prefit(self, withouts: Sequence[frozenset[str]]) -> None:
+        """Fit the heads without each of ``withouts`` not fitted yet, one process per core (each fit is
+        single-threaded and independent of the others)."""
+        import os
+
+        from joblib import Parallel, delayed, parallel_config
+
+        todo = [w for w in dict.fromkeys(withouts) if w not in self._heads]
+        jobs = min(len(todo), os.cpu_count() or 1)
+        if jobs < 2:
+            return
+        began = time.monotonic()
+        rows = [self.rows(w, inside=False) for w in todo]
+        with parallel_config(backend="loky", inner_max_num_threads=1):
+            fitted = Parallel(n_jobs=jobs)(
+                delayed(fit_heads)([self.samples[i] for i in r], self.x[r], self.c) for r in rows
+            )
+        self._heads.update(zip(todo, fitted, strict=True))
+        print(f"  {len(todo)} fits on {jobs} cores: {time.monotonic() - began:.0f} s", flush=True)
+
     def thresholds(self, without: frozenset[str], quick: bool = False) -> dict[str, float]:
         """From out-of-fold probabilities over the groups not left out: the model alone stays within the
         allowed false alarms on everyday text (and on hard moments, for crisis and distress). ``quick``: each
@@ -218,6 +238,7 @@ class Trainer:
         distress_p: list[float] = []
         situation_p: list[float] = []
         caught_none_p: list[float] = []  # crises the plain rules catch: how everyday the model finds them
+        self.prefit([frozenset({g}) if quick else without | {g} for g in self.groups if g not in without] + [without])
         for g in self.groups:
             if g in without:
                 continue

@@ -26,12 +26,14 @@ from bot.domain.screen.learned import load, model_path
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "screen"
 KINDS = ("crisis", "everyday", "distress", "hard_moments")
-# Thresholds on the in-repo corpus, well above the figures the held-out corpus must reach.
-MIN_RECALL = 0.97
-MAX_FALSE_ALARMS = 0.01
-MIN_DISTRESS = 0.93
-MIN_FEAR_STEP = 0.97
-MIN_HARD = 0.93
+# Thresholds on the in-repo corpus. Since 2026-12-07 it holds five more sets per locale, each written in a style
+# (slang, no accents, voice-to-text, jokes and hyperbole) the rules had never seen: recall and false alarms sit
+# just above the held-out targets (95%, 2%) rather than well above them; distress, fear and cards well above.
+MIN_RECALL = 0.955
+MAX_FALSE_ALARMS = 0.02
+MIN_DISTRESS = 0.95
+MIN_FEAR_STEP = 0.95
+MIN_HARD = 0.95
 NO_ALARM = "everyday, no alarm"  # false alarm rate = 1 - this
 
 

@@ -121,12 +121,17 @@ def test_engine_hears_the_model_after_its_rules(english: Screener) -> None:
         s = english.screen("glumph")
         assert (s.level, s.categories) == ("distress", ())
         assert english.screen("snorf").situations == ("tantrum",)
-        # The rules speak first: their crisis category stands, their situation is not replaced.
+        # The rules speak first: their crisis category stands.
         assert english.screen("i want to kill myself zorblax").categories != ("fear_of_harming_child",)
+        # The rules' situations are kept; the model's goes first when it is sure of it (snorf: tantrum).
         english.learned = None
         rules = english.screen("snorf she bit her little brother at nursery").situations
         english.learned = LearnedScreen(TOY)
-        assert rules and english.screen("snorf she bit her little brother at nursery").situations == rules
+        assert rules == ("biting",)
+        assert english.screen("snorf she bit her little brother at nursery").situations == ("tantrum", "biting")
+        unsure = LearnedScreen({**TOY, "thresholds": {**TOY["thresholds"], "override": 1.01}})
+        english.learned = unsure
+        assert english.screen("snorf she bit her little brother at nursery").situations == rules
         assert english.screen("we had a lovely walk").level == "none"
     finally:
         english.learned = saved
@@ -193,6 +198,14 @@ def test_distress_the_rules_find_does_not_hide_a_crisis_the_model_hears(english:
         assert s.level == "distress" and s.categories  # the rules' distress kinds stand
     finally:
         english.learned = saved
+
+
+def test_the_model_ranks_the_situations_the_rules_found(english: Screener) -> None:
+    never = LearnedScreen({**TOY, "thresholds": {**TOY["thresholds"], "override": 1.01}})
+    tokens = english.normalizer.tokens("snorf")
+    assert never.rerank(tokens, ("biting", "tantrum")) == ("tantrum", "biting")  # its pick, found by the rules
+    assert never.rerank(tokens, ("biting",)) == ("biting",)  # not found, and not sure enough to add it
+    assert LearnedScreen(TOY).rerank(tokens, ("biting",)) == ("tantrum", "biting")
 
 
 def test_no_model_file_means_rules_alone(tmp_path: Path) -> None:

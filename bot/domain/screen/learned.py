@@ -37,6 +37,8 @@ NONE = "none"
 DISTRESS = "distress"
 FEAR = "fear_of_harming_child"  # engine.FEAR_FOR_CHILD (the engine imports this module's names)
 FEAR_SHARE = 0.3
+# The model's situation goes ahead of those the rules found when it is more likely than all others together.
+OVERRIDE = 0.5
 # Remembered word parts; past this the memory is cleared rather than grown.
 # ~0.3 KiB a word, ~0.2 KiB a bigram: a few MiB at most.
 _WORD_LIMIT = 8192
@@ -133,6 +135,32 @@ def _unpack(data: str, code: str) -> array[Any]:
 _LEVEL, _COUNT = attrgetter("level"), attrgetter("count")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
+# A part's per-class sums are kept packed in one integer, a lane of _LANE bits per class: adding two packed
+# integers adds every class at once (exactly; a lane holds a signed sum far beyond any message's), so a
+# message's sums cost one big-integer addition per word instead of one per word and class.
+_LANE = 48
+_LANE_MASK = (1 << _LANE) - 1
+_LANE_HALF = 1 << (_LANE - 1)
+
+
+def _pack(values: Iterable[int]) -> int:
+    out = 0
+    for i, v in enumerate(values):
+        out += v << (_LANE * i)
+    return out
+
+
+def _lanes(packed: int, n: int) -> list[int]:
+    """The ``n`` signed per-class sums in ``packed``."""
+    out: list[int] = []
+    for _ in range(n):
+        low = packed & _LANE_MASK
+        if low >= _LANE_HALF:
+            low -= 1 << _LANE
+        out.append(low)
+        packed = (packed - low) >> _LANE
+    return out
+
 
 class _Part:
     """A word's (or bigram's) share of a message's scores: its features' summed rows, level head first; the
@@ -140,11 +168,11 @@ class _Part:
 
     __slots__ = ("count", "level", "rows", "situation")
 
-    def __init__(self, level: Sequence[int], rows: tuple[int, ...], count: int) -> None:
-        self.level = level
+    def __init__(self, level: int, rows: tuple[int, ...], count: int) -> None:
+        self.level = level  # packed (_pack)
         self.rows = rows  # indexes of the stored buckets its features hit
         self.count = count  # its feature count
-        self.situation: Sequence[int] | None = None
+        self.situation: int | None = None  # packed, once a message needed it
 
 
 class LearnedScreen:
@@ -183,9 +211,8 @@ class LearnedScreen:
         # bot/screen_train.py: chosen so that almost no crisis the rules catch is lost).
         self.veto_threshold: float | None = th.get("veto")
         self._none_idx = self.level_classes.index(NONE)
+        self.override_threshold: float | None = th.get("override", OVERRIDE)
         self._fear_idx = self.level_classes.index(FEAR) if FEAR in self.level_classes else None
-        self._zero_level = (0,) * k
-        self._zero_situation = (0,) * (self.width - k)
         self._crisis_idx = [i for i, c in enumerate(self.level_classes) if c not in (NONE, DISTRESS)]
         self._distress_idx = self.level_classes.index(DISTRESS)
         self._situation_idx = [i for i, c in enumerate(self.situation_classes) if c != NONE]
@@ -210,14 +237,14 @@ class LearnedScreen:
     def _part(self, feats: list[str]) -> _Part:
         rows = tuple(i for i in map(self._index, feats) if i >= 0)
         k, w = self._k, self._level_w
-        level = tuple(map(sum, zip(*(w[i * k : (i + 1) * k] for i in rows), strict=True))) if rows else None
-        return _Part(level or self._zero_level, rows, len(feats))
+        level = _pack(map(sum, zip(*(w[i * k : (i + 1) * k] for i in rows), strict=True))) if rows else 0
+        return _Part(level, rows, len(feats))
 
-    def _situation(self, part: _Part) -> Sequence[int]:
+    def _situation(self, part: _Part) -> int:
         if part.situation is None:
             k, w = self.width - self._k, self._situation_w
             rows = [w[i * k : (i + 1) * k] for i in part.rows]
-            part.situation = tuple(map(sum, zip(*rows, strict=True))) if rows else self._zero_situation
+            part.situation = _pack(map(sum, zip(*rows, strict=True))) if rows else 0
         return part.situation
 
     def _word(self, token: Token) -> _Part:
@@ -270,16 +297,19 @@ class LearnedScreen:
         norm = 1.0 / math.sqrt(count)
         return [b + s * k * norm for b, s, k in zip(intercepts, sums, scales, strict=True)]
 
-    def _level(self, sentences: list[list[_Part]]) -> tuple[list[float], list[tuple[list[int], int]]]:
-        """The level head's scores for the message, and each sentence's summed level parts and count."""
-        each = [(list(map(sum, zip(*map(_LEVEL, parts), strict=True))), sum(map(_COUNT, parts))) for parts in sentences]
-        total = list(map(sum, zip(*map(_FIRST, each), strict=True))) if each else list(self._zero_level)
+    def _level(self, sentences: list[list[_Part]]) -> tuple[list[float], list[tuple[int, int]]]:
+        """The level head's scores for the message, and each sentence's summed level parts (packed) and count."""
+        each = [(sum(map(_LEVEL, parts)), sum(map(_COUNT, parts))) for parts in sentences]
+        total = _lanes(sum(map(_FIRST, each)), self._k)
         return self._scores(total, sum(map(_SECOND, each)), self._level_b, self._level_k), each
+
+    def _sentence_scores(self, packed: int, count: int) -> list[float]:
+        return self._scores(_lanes(packed, self._k), count, self._level_b, self._level_k)
 
     def _situation_scores(self, sentences: list[list[_Part]]) -> list[float]:
         parts = [p for ps in sentences for p in ps]
-        sums = map(sum, zip(*map(self._situation, parts), strict=True)) if parts else self._zero_situation
         k = self._k
+        sums = _lanes(sum(map(self._situation, parts)), self.width - k)
         return self._scores(sums, sum(map(_COUNT, parts)), self.intercepts[k:], self.scales[k:])
 
     def scores(self, tokens: Sequence[Token]) -> list[float]:
@@ -297,9 +327,7 @@ class LearnedScreen:
         none, limit = self._none_idx, self.veto_threshold
         if _softmax(scores)[none] < limit:
             return False
-        return len(each) < 2 or all(
-            _softmax(self._scores(s, n, self._level_b, self._level_k))[none] >= limit for s, n in each
-        )
+        return len(each) < 2 or all(_softmax(self._sentence_scores(s, n))[none] >= limit for s, n in each)
 
     def fears_for_child(self, tokens: Sequence[Token]) -> bool:
         """Whether fear of harming one's own child is a likely reading of a message the model reads as a
@@ -309,6 +337,18 @@ class LearnedScreen:
         crisis = sum(level[i] for i in self._crisis_idx)
         # The share means something only where the model reads a crisis at all.
         return self._fear_idx is not None and crisis >= 0.5 and level[self._fear_idx] >= FEAR_SHARE * crisis
+
+    def rerank(self, tokens: Sequence[Token], found: tuple[str, ...]) -> tuple[str, ...]:
+        """The situations the rules found (best first), with the model's choice first when it is one of them,
+        or ahead of them all when the model is at least ``override_threshold`` sure of it."""
+        situ = _softmax(self._situation_scores(self._sentences(tokens)))
+        best = max(self._situation_idx, key=situ.__getitem__)
+        name = self.situation_classes[best]
+        if name in found:
+            return (name, *(f for f in found if f != name)) if found[0] != name else found
+        if self.override_threshold is not None and situ[best] >= self.override_threshold:
+            return (name, *found)
+        return found
 
     def _crisis_p(self, scores: list[float]) -> float:
         level = _softmax(scores)
@@ -332,7 +372,7 @@ class LearnedScreen:
         if crisis_p >= self.crisis_threshold and len(each) > 1:
             # In a long message, one sentence must read as a crisis on its own: many everyday clauses that
             # each lean a little (a friend lost, a shut door) must not add up to an alarm.
-            one = max(self._crisis_p(self._scores(s, n, self._level_b, self._level_k)) for s, n in each)
+            one = max(self._crisis_p(self._sentence_scores(s, n)) for s, n in each)
             crisis_p = min(crisis_p, one)
         crisis = crisis_p >= self.crisis_threshold
         best_situation, situation_p = None, 0.0
