@@ -32,8 +32,10 @@ from bot.domain.screen.learned import DISTRESS, FORMAT, NONE, FeatureSettings, f
 REPO = Path(__file__).resolve().parent.parent
 CORPUS_DIR = REPO / "tests" / "data" / "screen"
 KINDS = ("crisis", "everyday", "distress", "hard_moments")
-# Out-of-fold shares of everyday text the model alone may flag (the rules add their own few).
-CRISIS_FA = 0.005
+# Out-of-fold shares of everyday text the model alone may flag (the rules add their own few). Crisis: 1%, not
+# 0.5%, since the veto took back about half of the rules' false alarms: leaving sets out, the crises the rules
+# miss that the model hears went from 64% to 80% (es, sets 16-17) and from 65% to 77% (en, sets 13-14).
+CRISIS_FA = 0.01
 DISTRESS_FA = 0.01
 SITUATION_FA = 0.02
 # Out-of-fold share of the crises the plain rules catch (no strong signal) that the model's veto may lose.

@@ -406,16 +406,12 @@ class Screener:
                 crisis = (*crisis, FEAR_FOR_CHILD)
             return Screen("crisis", crisis, FEAR_FOR_CHILD in crisis, situations, about_child)
         distress = self._tier(self._distress_tier, tokens, hits, present, False, at=at[5])
-        if self.learned is None:
-            if distress:
-                return Screen("distress", distress, False, situations, about_child)
-            return Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))
         if distress:
             plain = Screen("distress", distress, False, situations, about_child)
         else:
-            if situations:  # the rules' keywords find candidates; the model, trained on whole messages, ranks
-                situations = self.learned.rerank(tokens, situations)
             plain = Screen("hard" if situations else "none", (), False, situations, about_child or bool(situations))
+        if self.learned is None:
+            return plain
         negated = NEGATION in present and negated_crisis(self, tokens, cut, hits, present)
         heard = self.learned.overlay(plain, tokens, cut is not tokens, negated)
         # Distress the rules found stands unless the model hears a crisis in it ("I can't cope" next to a plan).

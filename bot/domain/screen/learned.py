@@ -338,10 +338,12 @@ class LearnedScreen:
         # The share means something only where the model reads a crisis at all.
         return self._fear_idx is not None and crisis >= 0.5 and level[self._fear_idx] >= FEAR_SHARE * crisis
 
-    def rerank(self, tokens: Sequence[Token], found: tuple[str, ...]) -> tuple[str, ...]:
+    def rerank(
+        self, tokens: Sequence[Token], found: tuple[str, ...], sentences: list[list[_Part]] | None = None
+    ) -> tuple[str, ...]:
         """The situations the rules found (best first), with the model's choice first when it is one of them,
         or ahead of them all when the model is at least ``override_threshold`` sure of it."""
-        situ = _softmax(self._situation_scores(self._sentences(tokens)))
+        situ = _softmax(self._situation_scores(self._sentences(tokens) if sentences is None else sentences))
         best = max(self._situation_idx, key=situ.__getitem__)
         name = self.situation_classes[best]
         if name in found:
@@ -361,10 +363,13 @@ class LearnedScreen:
         situation = dict(zip(self.situation_classes, _softmax(scores[k:]), strict=True))
         return level, situation
 
-    def guess(self, tokens: Sequence[Token], situation: bool = True) -> Guess:
+    def guess(
+        self, tokens: Sequence[Token], situation: bool = True, sentences: list[list[_Part]] | None = None
+    ) -> Guess:
         """What the model hears in a message; its situation head only when ``situation`` (the engine asks
         only when the rules found no situation) and the message reads as neither crisis nor distress."""
-        sentences = self._sentences(tokens)
+        if sentences is None:
+            sentences = self._sentences(tokens)
         scores, each = self._level(sentences)
         level = _softmax(scores)
         crisis_p = sum(level[i] for i in self._crisis_idx)
@@ -396,7 +401,8 @@ class LearnedScreen:
         never hurt my baby"), so no crisis."""
         from bot.domain.screen.engine import FEAR_FOR_CHILD, Screen
 
-        guess = self.guess(tokens, situation=not plain.situations)
+        sentences = self._sentences(tokens)  # once, for the guess and the ranking
+        guess = self.guess(tokens, situation=not plain.situations, sentences=sentences)
         if guess.crisis is not None and not negated and not (idiom_cut and self.idioms_stop_crisis):
             fear = guess.crisis == FEAR_FOR_CHILD or self.fears_for_child(tokens)
             categories = (guess.crisis, FEAR_FOR_CHILD) if fear and guess.crisis != FEAR_FOR_CHILD else (guess.crisis,)
@@ -405,6 +411,10 @@ class LearnedScreen:
             return Screen("distress", (), False, plain.situations, plain.about_child)
         if guess.situation is not None and not plain.situations:
             return Screen("hard", (), False, (guess.situation,), True)
+        if plain.level == "hard":  # the rules' keywords found the candidates; the model ranks them
+            ranked = self.rerank(tokens, plain.situations, sentences)
+            if ranked != plain.situations:
+                return Screen("hard", (), False, ranked, plain.about_child)
         return plain
 
 
