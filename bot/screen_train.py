@@ -186,6 +186,13 @@ def _ceiling(values: list[float], share: float) -> float:
     return min(1.0, ordered[allowed] + 1e-6)
 
 
+def _floor(values: list[float], share: float) -> float:
+    """The highest threshold below which at most ``share`` of ``values`` fall."""
+    ordered = sorted(values)
+    allowed = int(share * len(ordered))
+    return ordered[allowed] if allowed < len(ordered) else 1.0
+
+
 class Trainer:
     """Fits on every group but some, remembering each fit: leave-one-set-out evaluation with thresholds from
     inner out-of-fold probabilities needs the models without each pair of sets, and the shipped model's
@@ -239,7 +246,7 @@ class Trainer:
         crisis_p: list[float] = []
         distress_p: list[float] = []
         situation_p: list[float] = []
-        caught_none_p: list[float] = []  # crises the plain rules catch: how everyday the model finds them
+        caught_p: list[float] = []  # crises the plain rules catch: how much of a crisis the model finds them
         self.prefit([frozenset({g}) if quick else without | {g} for g in self.groups if g not in without] + [without])
         for g in self.groups:
             if g in without:
@@ -258,12 +265,12 @@ class Trainer:
                 if s.kind == "everyday":
                     situation_p.append(float(max(sp[row][k] for k in sit_cols)))
                 if s.kind == "crisis" and s.rules == "plain":
-                    caught_none_p.append(float(lp[row][lc.index(NONE)]))
+                    caught_p.append(float(sum(lp[row][k] for k in crisis_cols)))
         return {
             "crisis": _ceiling(crisis_p, CRISIS_FA),
             "distress": _ceiling(distress_p, DISTRESS_FA),
             "situation": _ceiling(situation_p, SITUATION_FA),
-            "veto": max(0.5, _ceiling(caught_none_p, VETO_LOSS)),
+            "veto_below": min(0.5, _floor(caught_p, VETO_LOSS)),
         }
 
     def model(self, without: frozenset[str], corpus_sha256: str = "", quick: bool = False) -> dict[str, Any]:

@@ -152,7 +152,7 @@ def test_a_cut_idiom_stops_the_model_only_when_the_model_says_so(english: Screen
 def test_the_model_sets_aside_a_plain_rule_crisis_it_reads_as_a_joke_never_a_strong_one(english: Screener) -> None:
     joking = _raw(
         {**{f: {"ideation": 30.0} for f in ("w zorblax",)}, "w jaja": {"none": 30.0}},
-        {"crisis": 0.5, "distress": 0.5, "situation": 0.5, "veto": 0.9},
+        {"crisis": 0.5, "distress": 0.5, "situation": 0.5, "veto_below": 0.05},
     )
     assert english.rule_tiers("my husband hits me") == ((), ("violence",))  # plain rules only
     assert english.rule_tiers("i want to die")[0]  # a strong signal
@@ -164,7 +164,7 @@ def test_the_model_sets_aside_a_plain_rule_crisis_it_reads_as_a_joke_never_a_str
         assert english.screen("my husband hits me").crisis  # the model is unsure: the rules stand
         # One sentence the model does not read as a joke keeps the crisis, however jokey the rest.
         assert english.screen("jaja jaja jaja. my husband hits me. jaja jaja").crisis
-        english.learned = LearnedScreen({**joking, "thresholds": {**joking["thresholds"], "veto": None}})
+        english.learned = LearnedScreen({**joking, "thresholds": {**joking["thresholds"], "veto_below": None}})
         assert english.screen("my husband hits me jaja").crisis  # no veto in this model
     finally:
         english.learned = saved

@@ -206,11 +206,10 @@ class LearnedScreen:
         self.crisis_threshold: float = th["crisis"]
         self.distress_threshold: float = th["distress"]
         self.situation_threshold: float = th["situation"]
-        # A crisis only the plain rules found (no strong signal) is set aside when the model reads the message,
-        # and each of its sentences, as everyday talk with at least this probability; None: never (see
-        # bot/screen_train.py: chosen so that almost no crisis the rules catch is lost).
-        self.veto_threshold: float | None = th.get("veto")
-        self._none_idx = self.level_classes.index(NONE)
+        # A crisis only the plain rules found (no strong signal) is set aside when the model gives the message,
+        # and each of its sentences, a crisis probability below this; None: never (see bot/screen_train.py:
+        # chosen so that almost no crisis the rules catch is lost).
+        self.veto_threshold: float | None = th.get("veto_below")
         self.override_threshold: float | None = th.get("override", OVERRIDE)
         self._fear_idx = self.level_classes.index(FEAR) if FEAR in self.level_classes else None
         self._crisis_idx = [i for i, c in enumerate(self.level_classes) if c not in (NONE, DISTRESS)]
@@ -318,16 +317,16 @@ class LearnedScreen:
         return self._level(sentences)[0] + self._situation_scores(sentences)
 
     def vetoes(self, tokens: Sequence[Token]) -> bool:
-        """Whether a crisis the plain rules found reads, to the model, as everyday talk: the whole message
+        """Whether a crisis the plain rules found reads, to the model, as no crisis at all: the whole message
         and every sentence of it ("me voy a matar una pizza entera jaja", a joke or a hyperbole)."""
         if self.veto_threshold is None:
             return False
         sentences = self._sentences(tokens)
         scores, each = self._level(sentences)
-        none, limit = self._none_idx, self.veto_threshold
-        if _softmax(scores)[none] < limit:
+        limit = self.veto_threshold
+        if self._crisis_p(scores) >= limit:
             return False
-        return len(each) < 2 or all(_softmax(self._sentence_scores(s, n))[none] >= limit for s, n in each)
+        return len(each) < 2 or all(self._crisis_p(self._sentence_scores(s, n)) < limit for s, n in each)
 
     def fears_for_child(self, tokens: Sequence[Token]) -> bool:
         """Whether fear of harming one's own child is a likely reading of a message the model reads as a
