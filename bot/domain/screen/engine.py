@@ -8,7 +8,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from bot.domain.screen.fired import negated_crisis
 from bot.domain.screen.normalize import Normalizer, Token, fold_accents
@@ -29,6 +29,18 @@ _CUT = Token(())  # a word cut out as part of an idiom
 # Where each pattern set may start in a message (StartIndex.positions): classes, derived classes, idioms,
 # strong phrases, crisis phrases, distress phrases, situation keywords.
 _Starts = list[list[int]]
+
+
+class _Reading(NamedTuple):
+    tokens: list[Token]
+    present: set[str]
+    at: _Starts
+    hits: ClassHits
+    cut: list[Token]
+    strong: tuple[str, ...]
+    crisis: tuple[str, ...]
+
+
 KEYWORD_GAP = 2
 
 
@@ -383,7 +395,9 @@ class Screener:
         found = {cat.id: None for i, cat in enumerate(tier.cats) if i in matched}
         return tuple(found)
 
-    def screen(self, text: str) -> Screen:
+    def _read(self, text: str) -> _Reading:
+        """What the rules read in ``text`` before distress and situations: its tokens, forms, pattern starts,
+        class hits, tokens with idioms cut, and the strong and plain crisis categories."""
         tokens = self.normalizer.tokens(text)
         # Every form and every class found: patterns and rules needing anything else are skipped unwalked.
         present = set(chain.from_iterable(map(itemgetter(0), tokens)))
@@ -391,10 +405,14 @@ class Screener:
         hits = self._class_hits(tokens, present, at)
         # Idioms are cut for the crisis rules only: "dead on my feet" is still exhaustion.
         cut = self._cut_idioms(tokens, present, at)
-        about_child = any(name in hits for name in self._about_child)
         # Strong signals read the message before any idiom is cut: nothing but a tight negation vetoes them.
         strong = self._tier(self._strong_tier, tokens, hits, present, False, self._strong_reach, at[3])
         crisis = self._tier(self._crisis_tier, cut, hits, present, cut is not tokens, at=at[4])
+        return _Reading(tokens, present, at, hits, cut, strong, crisis)
+
+    def screen(self, text: str) -> Screen:
+        tokens, present, at, hits, cut, strong, crisis = self._read(text)
+        about_child = any(name in hits for name in self._about_child)
         if strong:
             order = {cat.id: i for i, cat in enumerate(self._crisis)}
             crisis = tuple(sorted(set(crisis) | set(strong), key=order.__getitem__))
@@ -419,13 +437,8 @@ class Screener:
 
     def rule_tiers(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The crisis categories the strong tier and the plain rules find in ``text`` (for the trainer)."""
-        tokens = self.normalizer.tokens(text)
-        present = set(chain.from_iterable(map(itemgetter(0), tokens)))
-        at = self._starts.positions(tokens)
-        hits = self._class_hits(tokens, present, at)
-        cut = self._cut_idioms(tokens, present, at)
-        strong = self._tier(self._strong_tier, tokens, hits, present, False, self._strong_reach, at[3])
-        return strong, self._tier(self._crisis_tier, cut, hits, present, cut is not tokens, at=at[4])
+        reading = self._read(text)
+        return reading.strong, reading.crisis
 
     def fired(self, text: str) -> list[str]:
         """Which crisis and distress rules fire, as "category: rule #n" (for whoever edits the rules)."""

@@ -23,19 +23,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.domain.screen.engine import FEAR_FOR_CHILD, Screen
 from bot.domain.screen.normalize import Token
-
-if TYPE_CHECKING:
-    from bot.domain.screen.engine import Screen
 
 __all__ = ["FORMAT", "Guess", "LearnedScreen", "features", "hashed", "load", "model_path", "word_features"]
 
 FORMAT = 1
 NONE = "none"
 DISTRESS = "distress"
-FEAR = "fear_of_harming_child"  # engine.FEAR_FOR_CHILD (the engine imports this module's names)
 FEAR_SHARE = 0.3
 # The model's situation goes ahead of those the rules found when it is more likely than all others together.
 OVERRIDE = 0.5
@@ -211,7 +208,7 @@ class LearnedScreen:
         # chosen so that almost no crisis the rules catch is lost).
         self.veto_threshold: float | None = th.get("veto_below")
         self.override_threshold: float | None = th.get("override", OVERRIDE)
-        self._fear_idx = self.level_classes.index(FEAR) if FEAR in self.level_classes else None
+        self._fear_idx = self.level_classes.index(FEAR_FOR_CHILD) if FEAR_FOR_CHILD in self.level_classes else None
         self._crisis_idx = [i for i, c in enumerate(self.level_classes) if c not in (NONE, DISTRESS)]
         self._distress_idx = self.level_classes.index(DISTRESS)
         self._situation_idx = [i for i, c in enumerate(self.situation_classes) if c != NONE]
@@ -328,11 +325,11 @@ class LearnedScreen:
             return False
         return len(each) < 2 or all(self._crisis_p(self._sentence_scores(s, n)) < limit for s, n in each)
 
-    def fears_for_child(self, tokens: Sequence[Token]) -> bool:
+    def fears_for_child(self, tokens: Sequence[Token], sentences: list[list[_Part]] | None = None) -> bool:
         """Whether fear of harming one's own child is a likely reading of a message the model reads as a
         crisis: at least FEAR_SHARE of the crisis probability. The immediate step (put the baby down, step
         out) harms no one when it is not needed, so it is given on a likely reading, not only the likeliest."""
-        level = _softmax(self._level(self._sentences(tokens))[0])
+        level = _softmax(self._level(self._sentences(tokens) if sentences is None else sentences)[0])
         crisis = sum(level[i] for i in self._crisis_idx)
         # The share means something only where the model reads a crisis at all.
         return self._fear_idx is not None and crisis >= 0.5 and level[self._fear_idx] >= FEAR_SHARE * crisis
@@ -398,12 +395,10 @@ class LearnedScreen:
         engine keeps distress the rules found unless this says crisis; a situation of the model's only when the
         rules found none. ``negated``: the rules saw a crisis statement a tight negation cancelled ("I would
         never hurt my baby"), so no crisis."""
-        from bot.domain.screen.engine import FEAR_FOR_CHILD, Screen
-
         sentences = self._sentences(tokens)  # once, for the guess and the ranking
         guess = self.guess(tokens, situation=not plain.situations, sentences=sentences)
         if guess.crisis is not None and not negated and not (idiom_cut and self.idioms_stop_crisis):
-            fear = guess.crisis == FEAR_FOR_CHILD or self.fears_for_child(tokens)
+            fear = guess.crisis == FEAR_FOR_CHILD or self.fears_for_child(tokens, sentences)
             categories = (guess.crisis, FEAR_FOR_CHILD) if fear and guess.crisis != FEAR_FOR_CHILD else (guess.crisis,)
             return Screen("crisis", categories, fear, plain.situations, plain.about_child)
         if guess.distress:
