@@ -4,7 +4,6 @@ a child. Compiled once per locale from ``content/safety/<locale>.yaml`` and the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -14,6 +13,7 @@ from bot.domain.screen.fired import negated_crisis
 from bot.domain.screen.normalize import Normalizer, Token, fold_accents
 from bot.domain.screen.patterns import ClassHits, Elem, PatternError, PatternSet, StartIndex, parse_pattern
 from bot.domain.screen.rules import BRIDGE, NEGATION, Hits, Rule, span_list, tight_negated
+from bot.domain.screen.tiers import ScreenConfigError, Tier, TierCategory, expand
 
 if TYPE_CHECKING:
     from bot.content import SafetyFile, ScreenCategory, Situation
@@ -44,10 +44,6 @@ class _Reading(NamedTuple):
 KEYWORD_GAP = 2
 
 
-class ScreenConfigError(ValueError):
-    pass
-
-
 @dataclass(frozen=True, slots=True)
 class Screen:
     level: Level
@@ -59,55 +55,6 @@ class Screen:
     @property
     def crisis(self) -> bool:
         return self.level == "crisis"
-
-
-@dataclass(frozen=True, slots=True)
-class _Category:
-    id: str
-    rules: tuple[Rule, ...]
-
-
-class _Tier:
-    """Crisis categories or distress kinds, with their rules indexed so that a message tests only the rules
-    whose classes it has."""
-
-    def __init__(self, cats: list[_Category], phrases: PatternSet, breadth: Mapping[str, int]) -> None:
-        self.cats = cats
-        self.phrases = phrases
-        self.phrase_classes = frozenset(phrases.classes_used())
-        # Each rule is filed under its narrowest class (fewest entries), which most messages lack.
-        self._by_key: dict[str, list[tuple[int, frozenset[str], frozenset[str], Rule]]] = {}
-        for i, cat in enumerate(cats):
-            for rule in cat.rules:
-                key = min(rule.classes, key=lambda name: (breadth.get(name, 0), name))
-                self._by_key.setdefault(key, []).append((i, frozenset(rule.classes), rule.reads(), rule))
-        self._keys = frozenset(self._by_key)
-
-    def candidates(self, present: AbstractSet[str]) -> list[tuple[int, frozenset[str], Rule]]:
-        """The rules all of whose classes are in ``present``, with what each reads (in no fixed order)."""
-        by_key = self._by_key
-        return [
-            (i, reads, rule)
-            for key in self._keys & present
-            for i, needs, reads, rule in by_key[key]
-            if needs <= present
-        ]
-
-
-def _expand(name: str, lexicon: Mapping[str, tuple[str, ...]], seen: tuple[str, ...] = ()) -> list[str]:
-    """A class's entries with whole-entry ``<other>`` includes resolved."""
-    if name in seen:
-        raise ScreenConfigError(f"word class {name!r} includes itself ({' -> '.join((*seen, name))})")
-    if name not in lexicon:
-        raise ScreenConfigError(f"unknown word class <{name}> in {seen[-1] if seen else 'a pattern'}")
-    out: list[str] = []
-    for entry in lexicon[name]:
-        e = entry.strip()
-        if e.startswith("<") and e.endswith(">") and " " not in e:
-            out.extend(_expand(e[1:-1], lexicon, (*seen, name)))
-        else:
-            out.append(e)
-    return out
 
 
 class Screener:
@@ -168,7 +115,7 @@ class Screener:
         base: list[tuple[int, tuple[Elem, ...]]] = []
         derived: list[tuple[int, tuple[Elem, ...]]] = []
         for i, name in enumerate(self._class_names):
-            for entry in _expand(name, lexicon):
+            for entry in expand(name, lexicon):
                 for seq in parse(entry, f"lexicon {name}"):
                     (derived if any(e.kind == "c" for e in seq) else base).append((i, seq))
         derived_names = {self._class_names[i] for i, _seq in derived}
@@ -190,9 +137,9 @@ class Screener:
                 idioms.append((i, seq))
         self._idioms = PatternSet(idioms)
 
-        def compile_categories(cats: tuple[ScreenCategory, ...], offset: int) -> tuple[list[_Category], PatternSet]:
+        def compile_categories(cats: tuple[ScreenCategory, ...], offset: int) -> tuple[list[TierCategory], PatternSet]:
             phrases: list[tuple[int, tuple[Elem, ...]]] = []
-            out: list[_Category] = []
+            out: list[TierCategory] = []
             for ci, cat in enumerate(cats):
                 for phrase in cat.phrases:
                     phrases.extend((offset + ci, seq) for seq in parse(phrase, f"{cat.id} phrases"))
@@ -209,12 +156,12 @@ class Screener:
                     )
                     for r in cat.rules
                 )
-                out.append(_Category(cat.id, rules))
+                out.append(TierCategory(cat.id, rules))
             return out, PatternSet(phrases)
 
-        def compile_strong(cats: tuple[ScreenCategory, ...]) -> tuple[list[_Category], PatternSet]:
+        def compile_strong(cats: tuple[ScreenCategory, ...]) -> tuple[list[TierCategory], PatternSet]:
             phrases: list[tuple[int, tuple[Elem, ...]]] = []
-            out: list[_Category] = []
+            out: list[TierCategory] = []
             for ci, cat in enumerate(cats):
                 rules: list[Rule] = []
                 for entry in cat.strong:
@@ -233,7 +180,7 @@ class Screener:
                             tight=True,
                         )
                     )
-                out.append(_Category(cat.id, tuple(rules)))
+                out.append(TierCategory(cat.id, tuple(rules)))
             return out, PatternSet(phrases)
 
         self._crisis, self._crisis_phrases = compile_categories(safety.categories, 0)
@@ -243,9 +190,9 @@ class Screener:
         breadth: dict[str, int] = {}
         for i, _seq in base + derived:
             breadth[self._class_names[i]] = breadth.get(self._class_names[i], 0) + 1
-        self._crisis_tier = _Tier(self._crisis, self._crisis_phrases, breadth)
-        self._distress_tier = _Tier(self._distress, self._distress_phrases, breadth)
-        self._strong_tier = _Tier(self._strong, self._strong_phrases, breadth)
+        self._crisis_tier = Tier(self._crisis, self._crisis_phrases, breadth)
+        self._distress_tier = Tier(self._distress, self._distress_phrases, breadth)
+        self._strong_tier = Tier(self._strong, self._strong_phrases, breadth)
 
         self._situation_ids: list[str] = []
         keywords: list[tuple[int, tuple[Elem, ...]]] = []
@@ -361,7 +308,7 @@ class Screener:
 
     @staticmethod
     def _tier(
-        tier: _Tier,
+        tier: Tier,
         tokens: list[Token],
         hits: ClassHits,
         present: set[str],

@@ -19,16 +19,28 @@ import math
 import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
 from bot.domain.screen.engine import FEAR_FOR_CHILD, Screen
+from bot.domain.screen.features import FeatureSettings, features, hashed, word_features
 from bot.domain.screen.normalize import Token
 
-__all__ = ["FORMAT", "Guess", "LearnedScreen", "features", "hashed", "load", "model_path", "word_features"]
+# The features are re-exported: the trainer and the tests read them from here.
+__all__ = [
+    "FORMAT",
+    "FeatureSettings",
+    "Guess",
+    "LearnedScreen",
+    "features",
+    "hashed",
+    "load",
+    "model_path",
+    "word_features",
+]
 
 FORMAT = 1
 NONE = "none"
@@ -42,68 +54,8 @@ _WORD_LIMIT = 8192
 _BIGRAM_LIMIT = 16384
 
 
-@dataclass(frozen=True, slots=True)
-class FeatureSettings:
-    bits: int = 20  # hashed into 2**bits buckets
-    char_min: int = 3
-    char_max: int = 5
-    bigrams: bool = True
-
-    @property
-    def mask(self) -> int:
-        return (1 << self.bits) - 1
-
-
 def model_path(content_dir: Path, locale: str) -> Path:
     return content_dir / "safety" / f"{locale}.model.json"
-
-
-def _canonical(token: Token) -> str:
-    # forms: surface first, then squeezed / corrected spellings and lemmas; the second is the first reading
-    # that is not the surface, which is the dictionary form for most words ("kids" -> "kid").
-    return token.forms[1] if len(token.forms) > 1 else token.forms[0]
-
-
-def word_features(token: Token, settings: FeatureSettings) -> list[str]:
-    """The features of one word on its own: its forms and the character n-grams of its surface."""
-    out = ["w " + f for f in token.forms]
-    padded = f" {token.forms[0]} "
-    size = len(padded)
-    for n in range(settings.char_min, settings.char_max + 1):
-        if n > size:
-            break
-        out.extend("c " + padded[i : i + n] for i in range(size - n + 1))
-    return out
-
-
-def _words(tokens: Iterable[Token]) -> Iterator[Token | None]:
-    """The words of a message, None for a sentence end (a bigram never spans one)."""
-    for t in tokens:
-        if t.brk:
-            yield None
-        elif t.forms and t.forms[0] != ",":
-            yield t
-
-
-def features(tokens: Sequence[Token], settings: FeatureSettings) -> list[str]:
-    """Every feature of a message, with repeats (what the trainer counts)."""
-    out: list[str] = []
-    prev: str | None = None
-    for t in _words(tokens):
-        if t is None:
-            prev = None
-            continue
-        out.extend(word_features(t, settings))
-        word = _canonical(t)
-        if settings.bigrams and prev is not None:
-            out.append(f"b {prev} {word}")
-        prev = word
-    return out
-
-
-def hashed(feature: str, settings: FeatureSettings) -> int:
-    # crc32, not hash(): str hashes change from one process to the next.
-    return zlib.crc32(feature.encode("utf-8")) & settings.mask
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +227,7 @@ class LearnedScreen:
                 continue
             part = words.get(t)
             parts.append(part if part is not None else self._word(t))
-            word = forms[1] if len(forms) > 1 else forms[0]  # _canonical, inlined
+            word = forms[1] if len(forms) > 1 else forms[0]  # features.canonical, inlined
             if use_bigrams and prev is not None:
                 after = bigrams.get(prev)
                 part = None if after is None else after.get(word)
