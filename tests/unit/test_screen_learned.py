@@ -15,8 +15,18 @@ import pytest
 
 from bot.content import DEFAULT_CONTENT_DIR, load_library
 from bot.domain.screen import Screener, Token
-from bot.domain.screen.learned import FeatureSettings, LearnedScreen, features, hashed, load, model_path
-from bot.screen_train import CORPUS_DIR, corpus_hash, pack
+from bot.domain.screen.learned import (
+    FORMAT,
+    FeatureSettings,
+    LearnedScreen,
+    features,
+    hashed,
+    load,
+    model_path,
+    pack,
+    pack_head,
+)
+from bot.screen_train import CORPUS_DIR, corpus_hash
 
 LOCALES = sorted(p.name for p in CORPUS_DIR.iterdir() if p.is_dir())
 SETTINGS = FeatureSettings()
@@ -29,16 +39,25 @@ def _raw(weights: dict[str, dict[str, float]], thresholds: dict[str, float] | No
     classes = level + situation
     rows = sorted({hashed(f, SETTINGS): w for f, w in weights.items()}.items())
     scale = 1 / 1000
-    flat = [round(w.get(c, 0.0) / scale) for _b, w in rows for c in classes]
+    ints = [[round(w.get(c, 0.0) / scale) for c in classes] for _b, w in rows]
     return {
-        "format": 1,
+        "format": FORMAT,
         "corpus_sha256": "",
         "features": {"bits": SETTINGS.bits, "char_min": 3, "char_max": 5, "bigrams": True},
         "thresholds": thresholds or {"crisis": 0.5, "distress": 0.5, "situation": 0.5},
-        "level": {"classes": level, "intercept": [0.0, 0.0, 0.0, 3.0], "scale": [scale] * len(level)},
-        "situation": {"classes": situation, "intercept": [3.0, 0.0], "scale": [scale] * len(situation)},
+        "level": {
+            "classes": level,
+            "intercept": [0.0, 0.0, 0.0, 3.0],
+            "scale": [scale] * len(level),
+            **pack_head(r[: len(level)] for r in ints),
+        },
+        "situation": {
+            "classes": situation,
+            "intercept": [3.0, 0.0],
+            "scale": [scale] * len(situation),
+            **pack_head(r[len(level) :] for r in ints),
+        },
         "buckets": pack(array("I", [b for b, _w in rows])),
-        "weights": pack(array("h", flat)),
     }
 
 

@@ -39,10 +39,13 @@ __all__ = [
     "hashed",
     "load",
     "model_path",
+    "pack",
+    "pack_head",
     "word_features",
 ]
 
-FORMAT = 1
+# 2: each head's weights stored sparse (most are pruned to zero: a row keeps only its non-zero classes).
+FORMAT = 2
 NONE = "none"
 DISTRESS = "distress"
 FEAR_SHARE = 0.3
@@ -92,13 +95,6 @@ _LANE_MASK = (1 << _LANE) - 1
 _LANE_HALF = 1 << (_LANE - 1)
 
 
-def _pack(values: Iterable[int]) -> int:
-    out = 0
-    for i, v in enumerate(values):
-        out += v << (_LANE * i)
-    return out
-
-
 def _lanes(packed: int, n: int) -> list[int]:
     """The ``n`` signed per-class sums in ``packed``."""
     out: list[int] = []
@@ -111,6 +107,54 @@ def _lanes(packed: int, n: int) -> list[int]:
     return out
 
 
+def pack(values: array[Any]) -> str:
+    """The text a model file keeps an array as (read back by ``_unpack``)."""
+    return base64.b64encode(zlib.compress(values.tobytes(), 9)).decode("ascii")
+
+
+def pack_head(rows: Iterable[Sequence[int]]) -> dict[str, str]:
+    """A head's int16 weights (one row per stored bucket, one column per class), kept sparse: where each row's
+    entries start, then each entry's class and weight. Over two thirds of the weights are zero."""
+    starts, classes, values = array("I", [0]), array("B"), array("h")
+    for row in rows:
+        for k, v in enumerate(row):
+            if v:
+                classes.append(k)
+                values.append(v)
+        starts.append(len(values))
+    return {"row_starts": pack(starts), "entry_class": pack(classes), "entry_weight": pack(values)}
+
+
+class _Head:
+    """One head's sparse weights (see :func:`pack_head`)."""
+
+    __slots__ = ("classes", "starts", "values", "width")
+
+    def __init__(self, raw: dict[str, Any], rows: int, width: int) -> None:
+        self.starts = _unpack(raw["row_starts"], "I")
+        self.classes = _unpack(raw["entry_class"], "B")
+        self.values = _unpack(raw["entry_weight"], "h")
+        self.width = width
+        if len(self.starts) != rows + 1 or not len(self.classes) == len(self.values) == self.starts[-1]:
+            raise ValueError("model weights do not match its buckets")
+        if self.classes and max(self.classes) >= width:
+            raise ValueError("model weights name a class it does not have")
+
+    def packed(self, rows: Iterable[int]) -> int:
+        """The summed weights of these rows, packed (a lane per class, see _LANE)."""
+        out, starts, classes, values = 0, self.starts, self.classes, self.values
+        for r in rows:
+            for j in range(starts[r], starts[r + 1]):
+                out += values[j] << (_LANE * classes[j])
+        return out
+
+    def row(self, r: int) -> list[int]:
+        out = [0] * self.width
+        for j in range(self.starts[r], self.starts[r + 1]):
+            out[self.classes[j]] = self.values[j]
+        return out
+
+
 class _Part:
     """A word's (or bigram's) share of a message's scores: its features' summed rows, level head first; the
     situation head's share is summed only when a message needs that head."""
@@ -118,7 +162,7 @@ class _Part:
     __slots__ = ("count", "level", "rows", "situation")
 
     def __init__(self, level: int, rows: tuple[int, ...], count: int) -> None:
-        self.level = level  # packed (_pack)
+        self.level = level  # packed (see _LANE)
         self.rows = rows  # indexes of the stored buckets its features hit
         self.count = count  # its feature count
         self.situation: int | None = None  # packed, once a message needed it
@@ -139,17 +183,13 @@ class LearnedScreen:
         self.width = len(self.intercepts)
         self.buckets = _unpack(raw["buckets"], "I")
         # int16 weights, one scale per class: sums stay integers (exact) and are scaled once per message.
-        weights = _unpack(raw["weights"], "h")
         self.scales: tuple[float, ...] = tuple(raw["level"]["scale"]) + tuple(raw["situation"]["scale"])
-        if len(weights) != len(self.buckets) * self.width or len(self.scales) != self.width:
-            raise ValueError("model weights do not match its buckets")
-        # The two heads' weights apart: most messages need only the level head.
+        if len(self.scales) != self.width:
+            raise ValueError("model scales do not match its classes")
+        # The two heads apart: most messages need only the level head.
         k = self._k = len(self.level_classes)
-        self._level_w, self._situation_w = array("h"), array("h")
-        for at in range(0, len(weights), self.width):
-            self._level_w += weights[at : at + k]
-            self._situation_w += weights[at + k : at + self.width]
-        del weights
+        self._level_w = _Head(raw["level"], len(self.buckets), k)
+        self._situation_w = _Head(raw["situation"], len(self.buckets), self.width - k)
         self._level_b, self._level_k = self.intercepts[:k], self.scales[:k]
         th = raw["thresholds"]
         self.crisis_threshold: float = th["crisis"]
@@ -173,8 +213,7 @@ class LearnedScreen:
 
     def row(self, index: int) -> list[float]:
         """The weights of the ``index``-th stored bucket (scaled)."""
-        k, rest = self._k, self.width - self._k
-        ints = [*self._level_w[index * k : (index + 1) * k], *self._situation_w[index * rest : (index + 1) * rest]]
+        ints = self._level_w.row(index) + self._situation_w.row(index)
         return [v * scale for v, scale in zip(ints, self.scales, strict=True)]
 
     def _index(self, feature: str) -> int:
@@ -184,15 +223,11 @@ class LearnedScreen:
 
     def _part(self, feats: list[str]) -> _Part:
         rows = tuple(i for i in map(self._index, feats) if i >= 0)
-        k, w = self._k, self._level_w
-        level = _pack(map(sum, zip(*(w[i * k : (i + 1) * k] for i in rows), strict=True))) if rows else 0
-        return _Part(level, rows, len(feats))
+        return _Part(self._level_w.packed(rows), rows, len(feats))
 
     def _situation(self, part: _Part) -> int:
         if part.situation is None:
-            k, w = self.width - self._k, self._situation_w
-            rows = [w[i * k : (i + 1) * k] for i in part.rows]
-            part.situation = _pack(map(sum, zip(*rows, strict=True))) if rows else 0
+            part.situation = self._situation_w.packed(part.rows)
         return part.situation
 
     def _word(self, token: Token) -> _Part:
