@@ -183,6 +183,10 @@ def test_the_model_sets_aside_a_plain_rule_crisis_it_reads_as_a_joke_never_a_str
         assert english.screen("my husband hits me").crisis  # the model is unsure: the rules stand
         # One sentence the model does not read as a joke keeps the crisis, however jokey the rest.
         assert english.screen("jaja jaja jaja. my husband hits me. jaja jaja").crisis
+        # Only the sentences the rules found the crisis in are weighed, not one elsewhere that leans a little.
+        leaning = "my husband hits me jaja jaja jaja jaja jaja jaja. zorblax"
+        assert english.learned.vetoes(english.normalizer.tokens(leaning), None) is False  # every sentence
+        assert not english.screen(leaning).crisis
         english.learned = LearnedScreen({**joking, "thresholds": {**joking["thresholds"], "veto_below": None}})
         assert english.screen("my husband hits me jaja").crisis  # no veto in this model
     finally:

@@ -9,7 +9,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from bot.domain.screen.fired import negated_crisis
+from bot.domain.screen.fired import crisis_sentences, negated_crisis
 from bot.domain.screen.normalize import Normalizer, Token, fold_accents
 from bot.domain.screen.patterns import ClassHits, Elem, PatternError, PatternSet, StartIndex, parse_pattern
 from bot.domain.screen.rules import BRIDGE, NEGATION, Hits, Rule, span_list, tight_negated
@@ -364,8 +364,10 @@ class Screener:
             order = {cat.id: i for i, cat in enumerate(self._crisis)}
             crisis = tuple(sorted(set(crisis) | set(strong), key=order.__getitem__))
         situations = self._situations(tokens, hits, present, at)
-        if crisis and not strong and self.learned is not None and self.learned.vetoes(tokens):
-            crisis = ()  # the plain rules' reading of a joke or a hyperbole, the model says (never a strong one)
+        if crisis and not strong and self.learned is not None:
+            where = crisis_sentences(self, tokens, cut, hits, present)
+            if self.learned.vetoes(tokens, where):
+                crisis = ()  # the plain rules' reading of a joke or a hyperbole, the model says (never a strong one)
         if crisis:
             if FEAR_FOR_CHILD not in crisis and self.learned is not None and self.learned.fears_for_child(tokens):
                 crisis = (*crisis, FEAR_FOR_CHILD)

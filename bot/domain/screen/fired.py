@@ -1,5 +1,6 @@
-"""What the rules saw beyond their verdict: which rules fire (Screener.fired, for whoever edits the safety file)
-and whether a crisis statement was there but negated (which vetoes the learned tier)."""
+"""What the rules saw beyond their verdict: which rules fire (Screener.fired, for whoever edits the safety file),
+whether a crisis statement was there but negated (which vetoes the learned tier) and in which sentences the
+plain rules found a crisis (which the learned tier's veto weighs)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,30 @@ def negated_crisis(
             if rule.negated(toks, by_class, reach):
                 return True
     return False
+
+
+def crisis_sentences(
+    screener: Screener, tokens: list[Token], cut: list[Token], hits: ClassHits, present: set[str]
+) -> list[list[Token]]:
+    """The sentences of ``tokens`` holding a match of the plain crisis rules (phrases or rules): where the model
+    must hear no crisis for it to set the rules' reading aside. ``cut`` keeps the positions of ``tokens``."""
+    tier = screener._crisis_tier
+    candidates = tier.candidates(present)
+    names = set(tier.phrase_classes).union(*(reads for _i, reads, _rule in candidates))
+    tier_hits = screener._without_cut(hits, cut, names) if cut is not tokens else hits
+    found = [(start, end) for _owner, start, end in tier.phrases.find(cut, tier_hits, present)]
+    by_class: dict[str, list[tuple[int, int]]] = {}
+    for _i, reads, rule in candidates:
+        for name in reads - by_class.keys():
+            by_class[name] = span_list(tier_hits.get(name))
+        span = rule.where(cut, by_class)
+        if span is not None:
+            found.append(span)
+    bounds: dict[tuple[int, int], None] = {}
+    for start, end in found:
+        while start > 0 and not tokens[start - 1].brk:
+            start -= 1
+        while end < len(tokens) and not tokens[end].brk:
+            end += 1
+        bounds[(start, end)] = None
+    return [tokens[start:end] for start, end in bounds]

@@ -8,7 +8,7 @@ computed once and remembered (a bounded memory), and a message costs one lookup 
 
 Two softmax heads share the features: *level* (each crisis category, ``distress``, ``none``) and *situation*
 (each situation id, ``none``). Trained offline by ``python -m bot content train-screen`` (bot/screen_train.py)
-into ``content/safety/<locale>.model.json``; the engine asks it only when the rules found nothing.
+into ``content/safety/<locale>.model.json``; the engine hears it after its rules (Screener.screen).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,6 @@ def _unpack(data: str, code: str) -> array[Any]:
 
 
 _LEVEL, _COUNT = attrgetter("level"), attrgetter("count")
-_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 # A part's per-class sums are kept packed in one integer, a lane of _LANE bits per class: adding two packed
 # integers adds every class at once (exactly; a lane holds a signed sum far beyond any message's), so a
@@ -128,30 +127,32 @@ def pack_head(rows: Iterable[Sequence[int]]) -> dict[str, str]:
 class _Head:
     """One head's sparse weights (see :func:`pack_head`)."""
 
-    __slots__ = ("classes", "starts", "values", "width")
+    __slots__ = ("shifts", "starts", "values", "width")
 
     def __init__(self, raw: dict[str, Any], rows: int, width: int) -> None:
         self.starts = _unpack(raw["row_starts"], "I")
-        self.classes = _unpack(raw["entry_class"], "B")
+        classes = _unpack(raw["entry_class"], "B")
         self.values = _unpack(raw["entry_weight"], "h")
         self.width = width
-        if len(self.starts) != rows + 1 or not len(self.classes) == len(self.values) == self.starts[-1]:
+        if len(self.starts) != rows + 1 or not len(classes) == len(self.values) == self.starts[-1]:
             raise ValueError("model weights do not match its buckets")
-        if self.classes and max(self.classes) >= width:
+        if classes and max(classes) >= width:
             raise ValueError("model weights name a class it does not have")
+        # Each entry's lane offset (its class times _LANE), looked up rather than multiplied per word.
+        self.shifts = array("H", [c * _LANE for c in classes])
 
     def packed(self, rows: Iterable[int]) -> int:
         """The summed weights of these rows, packed (a lane per class, see _LANE)."""
-        out, starts, classes, values = 0, self.starts, self.classes, self.values
+        out, starts, values, shifts = 0, self.starts, self.values, self.shifts
         for r in rows:
             for j in range(starts[r], starts[r + 1]):
-                out += values[j] << (_LANE * classes[j])
+                out += values[j] << shifts[j]
         return out
 
     def row(self, r: int) -> list[int]:
         out = [0] * self.width
         for j in range(self.starts[r], self.starts[r + 1]):
-            out[self.classes[j]] = self.values[j]
+            out[self.shifts[j] // _LANE] = self.values[j]
         return out
 
 
@@ -195,9 +196,9 @@ class LearnedScreen:
         self.crisis_threshold: float = th["crisis"]
         self.distress_threshold: float = th["distress"]
         self.situation_threshold: float = th["situation"]
-        # A crisis only the plain rules found (no strong signal) is set aside when the model gives the message,
-        # and each of its sentences, a crisis probability below this; None: never (see bot/screen_train.py:
-        # chosen so that almost no crisis the rules catch is lost).
+        # A crisis only the plain rules found (no strong signal) is set aside when the model gives the message a
+        # crisis probability below this; None: never (see bot/screen_train.py: chosen so that almost no crisis
+        # the rules catch is lost).
         self.veto_threshold: float | None = th.get("veto_below")
         self.override_threshold: float | None = th.get("override", OVERRIDE)
         self._fear_idx = self.level_classes.index(FEAR_FOR_CHILD) if FEAR_FOR_CHILD in self.level_classes else None
@@ -280,13 +281,10 @@ class LearnedScreen:
         norm = 1.0 / math.sqrt(count)
         return [b + s * k * norm for b, s, k in zip(intercepts, sums, scales, strict=True)]
 
-    def _level(self, sentences: list[list[_Part]]) -> tuple[list[float], list[tuple[int, int]]]:
-        """The level head's scores for the message, and each sentence's summed level parts (packed) and count."""
-        each = [(sum(map(_LEVEL, parts)), sum(map(_COUNT, parts))) for parts in sentences]
-        total = _lanes(sum(map(_FIRST, each)), self._k)
-        return self._scores(total, sum(map(_SECOND, each)), self._level_b, self._level_k), each
-
-    def _sentence_scores(self, packed: int, count: int) -> list[float]:
+    def _level(self, sentences: list[list[_Part]]) -> list[float]:
+        """The level head's scores for the message."""
+        packed = sum(sum(map(_LEVEL, parts)) for parts in sentences)
+        count = sum(sum(map(_COUNT, parts)) for parts in sentences)
         return self._scores(_lanes(packed, self._k), count, self._level_b, self._level_k)
 
     def _situation_scores(self, sentences: list[list[_Part]]) -> list[float]:
@@ -298,25 +296,28 @@ class LearnedScreen:
     def scores(self, tokens: Sequence[Token]) -> list[float]:
         """The raw linear scores of both heads (level classes, then situation classes)."""
         sentences = self._sentences(tokens)
-        return self._level(sentences)[0] + self._situation_scores(sentences)
+        return self._level(sentences) + self._situation_scores(sentences)
 
-    def vetoes(self, tokens: Sequence[Token]) -> bool:
-        """Whether a crisis the plain rules found reads, to the model, as no crisis at all: the whole message
-        and every sentence of it ("me voy a matar una pizza entera jaja", a joke or a hyperbole)."""
+    def vetoes(self, tokens: Sequence[Token], where: Sequence[Sequence[Token]] | None = None) -> bool:
+        """Whether a crisis the plain rules found reads, to the model, as no crisis at all ("me voy a matar una
+        pizza entera jaja"): the whole message, and each sentence the rules found it in (``where``; None: every
+        sentence), so that a crisis told in one sentence of a long message is not diluted away. Not the others:
+        one leaning a little ("she choked on a grape") kept many of the rules' false alarms on jokes."""
         if self.veto_threshold is None:
             return False
-        sentences = self._sentences(tokens)
-        scores, each = self._level(sentences)
         limit = self.veto_threshold
-        if self._crisis_p(scores) >= limit:
+        if self._crisis_p(self._level(self._sentences(tokens))) >= limit:
             return False
-        return len(each) < 2 or all(self._crisis_p(self._sentence_scores(s, n)) < limit for s, n in each)
+        if where is None:
+            sentences = self._sentences(tokens)
+            return len(sentences) < 2 or all(self._crisis_p(self._level([s])) < limit for s in sentences)
+        return all(self._crisis_p(self._level(self._sentences(part))) < limit for part in where)
 
     def fears_for_child(self, tokens: Sequence[Token], sentences: list[list[_Part]] | None = None) -> bool:
         """Whether fear of harming one's own child is a likely reading of a message the model reads as a
         crisis: at least FEAR_SHARE of the crisis probability. The immediate step (put the baby down, step
         out) harms no one when it is not needed, so it is given on a likely reading, not only the likeliest."""
-        level = _softmax(self._level(self._sentences(tokens) if sentences is None else sentences)[0])
+        level = _softmax(self._level(self._sentences(tokens) if sentences is None else sentences))
         crisis = sum(level[i] for i in self._crisis_idx)
         # The share means something only where the model reads a crisis at all.
         return self._fear_idx is not None and crisis >= 0.5 and level[self._fear_idx] >= FEAR_SHARE * crisis
@@ -339,13 +340,6 @@ class LearnedScreen:
         level = _softmax(scores)
         return sum(level[i] for i in self._crisis_idx)
 
-    def probabilities(self, tokens: Sequence[Token]) -> tuple[dict[str, float], dict[str, float]]:
-        scores = self.scores(tokens)
-        k = self._k
-        level = dict(zip(self.level_classes, _softmax(scores[:k]), strict=True))
-        situation = dict(zip(self.situation_classes, _softmax(scores[k:]), strict=True))
-        return level, situation
-
     def guess(
         self, tokens: Sequence[Token], situation: bool = True, sentences: list[list[_Part]] | None = None
     ) -> Guess:
@@ -353,15 +347,12 @@ class LearnedScreen:
         only when the rules found no situation) and the message reads as neither crisis nor distress."""
         if sentences is None:
             sentences = self._sentences(tokens)
-        scores, each = self._level(sentences)
-        level = _softmax(scores)
+        # The whole message, as the trainer calibrated the threshold. Asking one sentence to read as a crisis
+        # on its own (so that everyday clauses leaning a little could not add up) missed crises told over two
+        # sentences: on fourteen sets the model had not seen, 200 more crises caught for 19 more false alarms.
+        level = _softmax(self._level(sentences))
         crisis_p = sum(level[i] for i in self._crisis_idx)
         distress_p = level[self._distress_idx]
-        if crisis_p >= self.crisis_threshold and len(each) > 1:
-            # In a long message, one sentence must read as a crisis on its own: many everyday clauses that
-            # each lean a little (a friend lost, a shut door) must not add up to an alarm.
-            one = max(self._crisis_p(self._sentence_scores(s, n)) for s, n in each)
-            crisis_p = min(crisis_p, one)
         crisis = crisis_p >= self.crisis_threshold
         best_situation, situation_p = None, 0.0
         if situation and not crisis and distress_p < self.distress_threshold:

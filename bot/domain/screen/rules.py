@@ -159,6 +159,18 @@ class Rule:
     def test(self, tokens: Sequence[Token], hits: Hits) -> bool:
         return self._search(tokens, hits, self._clear)
 
+    def where(self, tokens: Sequence[Token], hits: Hits) -> tuple[int, int] | None:
+        """The ``(start, end)`` of the first match :meth:`test` would find, or None."""
+        found: list[tuple[int, int]] = []
+
+        def clear(parts: list[tuple[int, int]], toks: Sequence[Token], h: Hits) -> bool:
+            if not self._clear(parts, toks, h):
+                return False
+            found.append((min(s for s, _e in parts), max(e for _s, e in parts)))
+            return True
+
+        return found[0] if self._search(tokens, hits, clear) else None
+
     def negated(self, tokens: Sequence[Token], hits: Hits, reach: int) -> bool:
         """Whether the rule's words are there but a tight negation (a negator with at most ``reach`` bridge
         words before one of them, in its clause) cancels them: "I would never hurt my baby". ``hits`` must
