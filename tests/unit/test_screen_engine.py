@@ -118,6 +118,23 @@ def test_idioms_are_cut_but_a_real_crisis_in_the_same_message_still_fires(small:
     assert small.screen("I'm dying to know how it went. Honestly I want to die.").crisis
 
 
+def test_the_sentences_a_plain_crisis_was_found_in(small: Screener) -> None:
+    """What the learned tier's veto weighs: the sentences holding a rule's or a phrase's match, each whole."""
+    from bot.domain.screen.fired import crisis_sentences
+
+    def where(text: str) -> list[str]:
+        tokens = small.normalizer.tokens(text)
+        present = {f for t in tokens for f in t.forms}
+        hits = small._class_hits(tokens, present)
+        cut = small._cut_idioms(tokens, present)
+        return [" ".join(t.forms[0] for t in s) for s in crisis_sentences(small, tokens, cut, hits, present)]
+
+    assert where("Lovely walk today. Honestly I want to die. We had cake.") == ["honestly i want to die"]
+    assert where("So tired. Feeling suicidal again") == ["feeling suicidal again"]
+    assert where("I'm dying to know how it went. It was fine.") == []  # the idiom is cut first
+    assert where("I want to die. I want to die.") == ["i want to die", "i want to die"]
+
+
 def test_unless_class_in_the_same_sentence_cancels_a_rule(small: Screener) -> None:
     assert not small.screen("I'm scared I'll fall and hurt the baby").crisis
     assert small.screen("He fell asleep. I'm scared I'll hurt the baby.").crisis

@@ -87,9 +87,7 @@ def crisis_sentences(
     for _i, reads, rule in candidates:
         for name in reads - by_class.keys():
             by_class[name] = span_list(tier_hits.get(name))
-        span = rule.where(cut, by_class)
-        if span is not None:
-            found.append(span)
+        found.extend(rule.matches(cut, by_class))
     bounds: dict[tuple[int, int], None] = {}
     for start, end in found:
         while start > 0 and not tokens[start - 1].brk:

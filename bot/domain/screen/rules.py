@@ -159,17 +159,17 @@ class Rule:
     def test(self, tokens: Sequence[Token], hits: Hits) -> bool:
         return self._search(tokens, hits, self._clear)
 
-    def where(self, tokens: Sequence[Token], hits: Hits) -> tuple[int, int] | None:
-        """The ``(start, end)`` of the first match :meth:`test` would find, or None."""
+    def matches(self, tokens: Sequence[Token], hits: Hits) -> list[tuple[int, int]]:
+        """The ``(start, end)`` of every match :meth:`test` could find (it stops at the first)."""
         found: list[tuple[int, int]] = []
 
-        def clear(parts: list[tuple[int, int]], toks: Sequence[Token], h: Hits) -> bool:
-            if not self._clear(parts, toks, h):
-                return False
-            found.append((min(s for s, _e in parts), max(e for _s, e in parts)))
-            return True
+        def record(parts: list[tuple[int, int]], toks: Sequence[Token], h: Hits) -> bool:
+            if self._clear(parts, toks, h):
+                found.append((min(s for s, _e in parts), max(e for _s, e in parts)))
+            return False  # keep looking
 
-        return found[0] if self._search(tokens, hits, clear) else None
+        self._search(tokens, hits, record)
+        return found
 
     def negated(self, tokens: Sequence[Token], hits: Hits, reach: int) -> bool:
         """Whether the rule's words are there but a tight negation (a negator with at most ``reach`` bridge
