@@ -308,7 +308,7 @@ class LearnedScreen:
         limit = self.veto_threshold
         if self._crisis_p(self._level(self._sentences(tokens))) >= limit:
             return False
-        if where is None:
+        if not where:  # none given (or none found): every sentence, the cautious reading
             sentences = self._sentences(tokens)
             return len(sentences) < 2 or all(self._crisis_p(self._level([s])) < limit for s in sentences)
         return all(self._crisis_p(self._level(self._sentences(part))) < limit for part in where)
