@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Literal, NamedTuple
@@ -364,10 +365,9 @@ class Screener:
             order = {cat.id: i for i, cat in enumerate(self._crisis)}
             crisis = tuple(sorted(set(crisis) | set(strong), key=order.__getitem__))
         situations = self._situations(tokens, hits, present, at)
-        if crisis and not strong and self.learned is not None:
-            where = crisis_sentences(self, tokens, cut, hits, present)
-            if self.learned.vetoes(tokens, where):
-                crisis = ()  # the plain rules' reading of a joke or a hyperbole, the model says (never a strong one)
+        where = partial(crisis_sentences, self, tokens, cut, hits, present)  # asked only if the model doubts
+        if crisis and not strong and self.learned is not None and self.learned.vetoes(tokens, where):
+            crisis = ()  # the plain rules' reading of a joke or a hyperbole, the model says (never a strong one)
         if crisis:
             if FEAR_FOR_CHILD not in crisis and self.learned is not None and self.learned.fears_for_child(tokens):
                 crisis = (*crisis, FEAR_FOR_CHILD)

@@ -19,7 +19,7 @@ import math
 import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
@@ -298,20 +298,20 @@ class LearnedScreen:
         sentences = self._sentences(tokens)
         return self._level(sentences) + self._situation_scores(sentences)
 
-    def vetoes(self, tokens: Sequence[Token], where: Sequence[Sequence[Token]] | None = None) -> bool:
+    def vetoes(self, tokens: Sequence[Token], where: Callable[[], Sequence[Sequence[Token]]] | None = None) -> bool:
         """Whether a crisis the plain rules found reads, to the model, as no crisis at all ("me voy a matar una
-        pizza entera jaja"): the whole message, and each sentence the rules found it in (``where``; None: every
-        sentence), so that a crisis told in one sentence of a long message is not diluted away. Not the others:
-        one leaning a little ("she choked on a grape") kept many of the rules' false alarms on jokes."""
+        pizza entera jaja"): the whole message, and each sentence the rules found it in (``where``, asked only
+        when the message reads so; None or none found: every sentence), so that a crisis told in one sentence
+        of a long message is not diluted away. Not the others: one leaning a little ("she choked on a grape")
+        kept many of the rules' false alarms on jokes."""
         if self.veto_threshold is None:
             return False
-        limit = self.veto_threshold
-        if self._crisis_p(self._level(self._sentences(tokens))) >= limit:
+        limit, sentences = self.veto_threshold, self._sentences(tokens)
+        if self._crisis_p(self._level(sentences)) >= limit:
             return False
-        if not where:  # none given (or none found): every sentence, the cautious reading
-            sentences = self._sentences(tokens)
-            return len(sentences) < 2 or all(self._crisis_p(self._level([s])) < limit for s in sentences)
-        return all(self._crisis_p(self._level(self._sentences(part))) < limit for part in where)
+        if parts := (where() if where is not None else None):
+            return all(self._crisis_p(self._level(self._sentences(part))) < limit for part in parts)
+        return len(sentences) < 2 or all(self._crisis_p(self._level([s])) < limit for s in sentences)
 
     def fears_for_child(self, tokens: Sequence[Token], sentences: list[list[_Part]] | None = None) -> bool:
         """Whether fear of harming one's own child is a likely reading of a message the model reads as a
